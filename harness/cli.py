@@ -1,0 +1,173 @@
+"""The ``dbcompat`` command. Errors a user can act on end in one line and an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness import __version__
+from harness.errors import EXIT_INTERRUPTED, EXIT_OK, DbcompatError, UsageError
+from harness.matrix import DEFAULT_MATRIX, Cell, Matrix, load_matrix
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dbcompat",
+        description="Observe what Django's database layer does on each server, driver and Django version.",
+    )
+    parser.add_argument("--version", action="version", version=f"dbcompat {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def selection(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--matrix", type=Path, help=f"matrix file (default: {DEFAULT_MATRIX.name})")
+        sub.add_argument("patterns", nargs="*", metavar="CELL", help="cell ids or globs, e.g. 'postgres15-*'")
+        sub.add_argument("--server", action="append", default=[], help="server id or glob (repeatable)")
+        sub.add_argument("--driver", action="append", default=[], help="driver id or glob (repeatable)")
+        sub.add_argument(
+            "--django", action="append", default=[], help="Django id or version, e.g. 5.2 (repeatable)"
+        )
+
+    listing = commands.add_parser("list", help="print the matrix's cells")
+    selection(listing)
+    listing.add_argument("--json", action="store_true", help="JSON, e.g. for a CI job matrix")
+
+    run = commands.add_parser("run", help="run cells and render the report")
+    selection(run)
+    run.add_argument("--results", type=Path, default=DEFAULT_REPORTS / "results", help="where results go")
+    run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
+
+    report = commands.add_parser("report", help="render the report from results files")
+    report.add_argument(
+        "paths", nargs="*", type=Path, help="results files or folders (default: reports/results)"
+    )
+    report.add_argument("--output", type=Path, default=DEFAULT_REPORTS, help="where the report goes")
+
+    tox = commands.add_parser("tox-ini", help="write tox.ini from the matrix")
+    tox.add_argument("--matrix", type=Path, help=f"matrix file (default: {DEFAULT_MATRIX.name})")
+    tox.add_argument("--output", type=Path, default=Path("tox.ini"))
+    tox.add_argument("--check", action="store_true", help="exit 1 if tox.ini differs from the matrix")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args))
+    except DbcompatError as exc:
+        print(f"dbcompat: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("dbcompat: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _select(args: argparse.Namespace) -> tuple[Matrix, tuple[Cell, ...]]:
+    matrix = load_matrix(args.matrix)
+    django = [_django_id(matrix, value) for value in args.django]
+    cells = matrix.select(args.patterns, servers=args.server, drivers=args.driver, django=django)
+    if not cells:
+        raise UsageError(f"no cell of {matrix.path} matches that selection; see 'dbcompat list'")
+    return matrix, cells
+
+
+def _django_id(matrix: Matrix, value: str) -> str:
+    for django in matrix.django:
+        if value == str(django.version):
+            return django.id
+    return value
+
+
+def _list(args: argparse.Namespace) -> int:
+    matrix, cells = _select(args)
+    rows = [
+        {
+            "id": cell.id,
+            "server": cell.server.id,
+            "vendor": cell.server.vendor,
+            "server_version": str(cell.server.version) if cell.server.version else None,
+            "image": cell.server.image,
+            "url_variable": None if cell.server.in_process else cell.server.url_variable,
+            "driver": cell.driver.id,
+            "django": cell.django.id,
+            "django_version": str(cell.django.version),
+            "python": cell.django.python,
+            "tox_env": cell.env_name,
+            "django_supports_server": cell.django.supports_server(cell.server),
+        }
+        for cell in cells
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    width = max(len(cell.id) for cell in cells)
+    for cell in cells:
+        if cell.server.in_process:
+            provided = "in-process"
+        elif os.environ.get(cell.server.url_variable):
+            provided = f"url ({cell.server.url_variable})"
+        else:
+            provided = f"container {cell.server.image} (or set {cell.server.url_variable})"
+        supported = cell.django.supports_server(cell.server)
+        refused = "  [Django's docs: not supported]" if supported is False else ""
+        print(f"{cell.id:<{width}}  python{cell.django.python}  {provided}{refused}")
+    print(f"{len(rows)} cells from {matrix.path}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from harness.report import write_report
+    from harness.runner import run_cells
+
+    matrix, cells = _select(args)
+    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}")
+    summary = run_cells(matrix, cells, args.results)
+    print(f"results: {args.results}/ ({len(summary.results)} cells, {summary.server_starts} server starts)")
+    if not args.no_report:
+        from harness.results import load_results
+
+        path = write_report(load_results([args.results]), args.results.parent)
+        print(f"report: {path}")
+    return summary.exit_status
+
+
+def _report(args: argparse.Namespace) -> int:
+    from harness.report import write_report
+    from harness.results import load_results
+
+    paths = args.paths or [DEFAULT_REPORTS / "results"]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such results file or folder; run 'dbcompat run' first")
+    results = load_results(paths)
+    if not results:
+        raise UsageError(f"no results files in {', '.join(map(str, paths))}; run 'dbcompat run' first")
+    print(f"report: {write_report(results, args.output)} ({len(results)} cells)")
+    return EXIT_OK
+
+
+def _tox_ini(args: argparse.Namespace) -> int:
+    from harness.toxini import render_tox_ini, write_tox_ini
+
+    matrix = load_matrix(args.matrix)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != render_tox_ini(matrix):
+            print(f"{args.output} differs from {matrix.path}; run 'dbcompat tox-ini'", file=sys.stderr)
+            return 1
+        return EXIT_OK
+    changed = write_tox_ini(matrix, args.output)
+    print(f"{args.output}: {'written' if changed else 'already up to date'}")
+    return EXIT_OK
+
+
+_COMMANDS = {"list": _list, "run": _run, "report": _report, "tox-ini": _tox_ini}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

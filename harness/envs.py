@@ -1,0 +1,170 @@
+"""Per-cell Python environments: one per Django version x driver, built once, reused.
+
+An environment holds the harness itself (editable, from this checkout), one
+Django release and one driver. It is rebuilt only when what it should hold
+changes (its key). uv builds it when available, else venv and pip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import EnvironmentBuildError
+from harness.matrix import Cell
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_MARKER = ".dbcompat-env.json"
+
+
+@dataclass(frozen=True)
+class EnvPlan:
+    name: str
+    python: str  # "3.12"
+    requirements: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        text = json.dumps([self.python, sorted(self.requirements)])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def plan_env(cell: Cell, root: Path = PROJECT_ROOT) -> EnvPlan:
+    requirements = [f"-e {root}", cell.django.requirement]
+    if cell.driver.requirement:
+        requirements.append(cell.driver.requirement)
+    return EnvPlan(f"{cell.django.id}-{cell.driver.id}", cell.django.python, tuple(requirements))
+
+
+def envs_dir(environ: Mapping[str, str], root: Path = PROJECT_ROOT) -> Path:
+    return Path(environ.get("DBCOMPAT_ENVS") or root / ".dbcompat" / "envs")
+
+
+def find_python(version: str, environ: Mapping[str, str]) -> Path:
+    """An interpreter for ``version`` ("3.12"): DBCOMPAT_PYTHON312, PATH, pyenv, or this one."""
+    variable = "DBCOMPAT_PYTHON" + version.replace(".", "")
+    candidates: list[Path] = []
+    if environ.get(variable):
+        candidates.append(Path(environ[variable]))
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        candidates.append(Path(sys.executable))
+    found = shutil.which(f"python{version}")
+    if found:
+        candidates.append(Path(found))
+    pyenv_root = Path(environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates.extend(sorted(pyenv_root.glob(f"versions/{version}.*/bin/python{version}"), reverse=True))
+    for candidate in candidates:
+        if _reports_version(candidate, version):
+            return candidate
+    raise EnvironmentBuildError(
+        f"no Python {version} found (needed by the matrix); install it, put python{version} on PATH, "
+        f"or set {variable}=/path/to/python{version}"
+    )
+
+
+def _reports_version(python: Path, version: str) -> bool:
+    try:
+        out = subprocess.run(
+            [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and out.stdout.strip() == version
+
+
+def uv_binary() -> str | None:
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+def env_python(directory: Path) -> Path:
+    return directory / "bin" / "python"
+
+
+def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_ROOT) -> Path:
+    """The environment's interpreter, building the environment first if needed."""
+    base = envs_dir(environ, root)
+    base.mkdir(parents=True, exist_ok=True)
+    directory = base / plan.name
+    with _locked(base / f"{plan.name}.lock"):
+        if _is_current(directory, plan):
+            return env_python(directory)
+        shutil.rmtree(directory, ignore_errors=True)
+        python = find_python(plan.python, environ)
+        log = base / f"{plan.name}.log"
+        uv = uv_binary()
+        if uv:
+            steps = [
+                [uv, "venv", "--quiet", "--python", str(python), str(directory)],
+                [uv, "pip", "install", "--python", str(env_python(directory)), *_args(plan)],
+            ]
+        else:
+            steps = [
+                [str(python), "-m", "venv", str(directory)],
+                [str(env_python(directory)), "-m", "pip", "install", "--quiet", *_args(plan)],
+            ]
+        with log.open("w", encoding="utf-8") as stream:
+            for step in steps:
+                stream.write("$ " + " ".join(step) + "\n")
+                stream.flush()
+                done = subprocess.run(
+                    step, stdout=stream, stderr=subprocess.STDOUT, check=False, env={**os.environ}
+                )
+                if done.returncode != 0:
+                    shutil.rmtree(directory, ignore_errors=True)
+                    raise EnvironmentBuildError(
+                        f"building the environment {plan.name} failed (exit {done.returncode}); "
+                        f"see {log}: {_tail(log)}"
+                    )
+        (directory / _MARKER).write_text(json.dumps({"key": plan.key, "requirements": plan.requirements}))
+        return env_python(directory)
+
+
+def _args(plan: EnvPlan) -> list[str]:
+    args: list[str] = []
+    for requirement in plan.requirements:
+        args.extend(requirement.split(" ", 1) if requirement.startswith("-e ") else [requirement])
+    return args
+
+
+def _is_current(directory: Path, plan: EnvPlan) -> bool:
+    try:
+        marker = json.loads((directory / _MARKER).read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(marker.get("key") == plan.key and env_python(directory).exists())
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])

@@ -1,0 +1,466 @@
+"""The matrix: Django versions, drivers and servers, and the cells they make.
+
+``load_matrix`` reads a YAML file and validates it into frozen values. Every
+problem is reported as one :class:`MatrixError` line naming the file, the line
+and the key, and what is allowed there.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from packaging.version import Version
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from harness.errors import MatrixError, UsageError
+from harness.versions import VENDORS, SpecError, Target, parse_spec, parse_version
+
+DEFAULT_MATRIX = Path(__file__).resolve().parent.parent / "matrix.yaml"
+
+_ID_PATTERN = r"^[a-z][a-z0-9]*$"
+_ANY_PATCH = 999999
+
+
+# -- the file's schema ------------------------------------------------------------------
+# Pydantic checks shapes and types; the values handed to the rest of the harness are the
+# frozen dataclasses below, built once everything holds.
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _DjangoEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    version: str
+    python: str
+    requirement: str | None = None
+    supports: list[str] = Field(min_length=1)
+    source: str
+
+    @field_validator("version", "python")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        parse_version(value)
+        return value
+
+    @field_validator("supports")
+    @classmethod
+    def _specs(cls, value: list[str]) -> list[str]:
+        for text in value:
+            spec = parse_spec(text)
+            if len(spec.terms) != 1 or spec.terms[0].kind != "vendor":
+                raise ValueError(f"{text!r} must name one vendor and its versions, e.g. 'mariadb>=10.5'")
+        return value
+
+
+class _DriverEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    name: str
+    engine: str
+    module: str
+    distribution: str | None = None
+    requirement: str | None = None
+    vendors: list[str] = Field(min_length=1)
+
+
+class _ServerEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    vendor: str
+    version: str | None = None
+    image: str | None = None
+    start_timeout: int = Field(default=180, gt=0)
+
+    @field_validator("vendor")
+    @classmethod
+    def _vendor(cls, value: str) -> str:
+        if value not in VENDORS:
+            raise ValueError(f"unknown vendor {value!r}; known vendors: {', '.join(VENDORS)}")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_version(value)
+        return value
+
+
+class _MatrixFile(_Strict):
+    django: list[_DjangoEntry] = Field(min_length=1)
+    drivers: list[_DriverEntry] = Field(min_length=1)
+    servers: list[_ServerEntry] = Field(min_length=1)
+
+
+# -- the values -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DjangoRelease:
+    id: str
+    version: Version
+    python: str
+    requirement: str
+    supports: tuple[str, ...]
+    source: str
+
+    def supports_server(self, server: Server) -> bool | None:
+        """Whether Django's docs list the server's version as supported (None: unknown)."""
+        if server.version is None:
+            return None
+        # The matrix names a release series ("8.0"); the docs may name a patch ("8.0.11").
+        # The series counts as supported when its newest releases are.
+        newest_of_series = Version(f"{server.version.base_version}.{_ANY_PATCH}")
+        target = Target(server.vendor, newest_of_series, "", None, self.version)
+        specs = [parse_spec(text) for text in self.supports]
+        relevant = [spec for spec in specs if server.vendor in spec.vendors]
+        if not relevant:
+            return None
+        return any(spec.matches(target) for spec in relevant)
+
+
+@dataclass(frozen=True)
+class Driver:
+    id: str
+    name: str
+    engine: str
+    module: str
+    distribution: str | None
+    requirement: str | None
+    vendors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Server:
+    id: str
+    vendor: str
+    version: Version | None
+    image: str | None
+    start_timeout: int
+
+    @property
+    def in_process(self) -> bool:
+        return self.vendor == "sqlite"
+
+    @property
+    def url_variable(self) -> str:
+        return f"DBCOMPAT_URL_{self.id.upper()}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    server: Server
+    driver: Driver
+    django: DjangoRelease
+
+    @property
+    def id(self) -> str:
+        return f"{self.server.id}-{self.driver.id}-{self.django.id}"
+
+    @property
+    def env_name(self) -> str:
+        """The tox environment that runs this cell."""
+        return f"{self.django.id}-{self.server.id}-{self.driver.id}"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    path: Path
+    django: tuple[DjangoRelease, ...]
+    drivers: tuple[Driver, ...]
+    servers: tuple[Server, ...]
+
+    @cached_property
+    def cells(self) -> tuple[Cell, ...]:
+        return tuple(
+            Cell(server, driver, django)
+            for server in self.servers
+            for driver in self.drivers
+            if server.vendor in driver.vendors
+            for django in self.django
+        )
+
+    def server(self, server_id: str) -> Server:
+        return _by_id(self.servers, server_id, "server", self.path)
+
+    def driver(self, driver_id: str) -> Driver:
+        return _by_id(self.drivers, driver_id, "driver", self.path)
+
+    def django_release(self, django_id: str) -> DjangoRelease:
+        return _by_id(self.django, django_id, "Django version", self.path)
+
+    def cell(self, name: str, installed_django: Version | None = None) -> Cell:
+        """Find a cell by id or tox env name, its parts in any order.
+
+        ``postgres15-psycopg-django52``, ``django52-postgres15-psycopg`` and, given the
+        installed Django version, ``postgres15-psycopg`` all name the same cell.
+        """
+        parts = set(name.split("-"))
+        servers = [s for s in self.servers if s.id in parts]
+        drivers = [d for d in self.drivers if d.id in parts]
+        djangos = [d for d in self.django if d.id in parts]
+        unknown = parts - {s.id for s in servers} - {d.id for d in drivers} - {d.id for d in djangos}
+        if unknown or len(servers) != 1 or len(drivers) != 1 or len(djangos) > 1:
+            raise UsageError(
+                f"{name!r} is not a cell of {self.path.name}; write server-driver[-django], "
+                "e.g. 'postgres15-psycopg-django52' (see 'dbcompat list')"
+            )
+        if not djangos:
+            if installed_django is None:
+                raise UsageError(
+                    f"{name!r} names no Django version; add one, e.g. '{name}-{self.django[-1].id}'"
+                )
+            djangos = [d for d in self.django if d.version.release == installed_django.release[:2]]
+            if not djangos:
+                known = ", ".join(str(d.version) for d in self.django)
+                raise UsageError(
+                    f"the installed Django {installed_django} is not in {self.path.name} (it lists {known})"
+                )
+        (server,), (driver,), (django,) = servers, drivers, djangos
+        if server.vendor not in driver.vendors:
+            raise UsageError(f"driver {driver.id!r} does not talk to {server.vendor} (server {server.id!r})")
+        return Cell(server, driver, django)
+
+    def select(
+        self,
+        patterns: Sequence[str] = (),
+        servers: Sequence[str] = (),
+        drivers: Sequence[str] = (),
+        django: Sequence[str] = (),
+    ) -> tuple[Cell, ...]:
+        """Cells matching every filter given; each filter is a list of ids or globs (any may match)."""
+        for values, known, what in (
+            (servers, self.servers, "server"),
+            (drivers, self.drivers, "driver"),
+            (django, self.django, "Django version"),
+        ):
+            for value in values:
+                if not any(fnmatch.fnmatchcase(x.id, value) for x in known):
+                    ids = ", ".join(x.id for x in known)
+                    raise UsageError(f"no {what} matches {value!r} in {self.path.name}; known: {ids}")
+
+        def keep(cell: Cell) -> bool:
+            return (
+                _any_glob(cell.server.id, servers)
+                and _any_glob(cell.driver.id, drivers)
+                and _any_glob(cell.django.id, django)
+                and (not patterns or any(fnmatch.fnmatchcase(cell.id, p) for p in patterns))
+            )
+
+        return tuple(cell for cell in self.cells if keep(cell))
+
+    def newest_django_for(self, server: Server) -> DjangoRelease:
+        """The newest Django whose docs support the server (the newest overall if unknown)."""
+        for django in sorted(self.django, key=lambda d: d.version, reverse=True):
+            if django.supports_server(server) is not False:
+                return django
+        return max(self.django, key=lambda d: d.version)
+
+
+def _any_glob(value: str, globs: Sequence[str]) -> bool:
+    return not globs or any(fnmatch.fnmatchcase(value, g) for g in globs)
+
+
+_Item = TypeVar("_Item", Server, Driver, DjangoRelease)
+
+
+def _by_id(items: Iterable[_Item], item_id: str, what: str, path: Path) -> _Item:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise UsageError(f"no {what} {item_id!r} in {path.name}")
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def load_matrix(path: Path | str | None = None) -> Matrix:
+    """Read and validate a matrix file; raise :class:`MatrixError` with one clear line."""
+    path = Path(path) if path is not None else DEFAULT_MATRIX
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MatrixError(f"{where}: no such file; pass --matrix PATH to an existing matrix file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise MatrixError(f"{where}: cannot read the matrix file: {reason}") from None
+
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise MatrixError(f"{where}: the file is empty; it needs the keys django, drivers and servers")
+        _reject_duplicate_keys(root, where)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise MatrixError(f"{where}{line}: YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise MatrixError(f"{where}: YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
+
+    if not isinstance(data, dict):
+        raise MatrixError(
+            f"{where}:{root.start_mark.line + 1}: the top level must be a mapping with the keys "
+            "django, drivers and servers"
+        )
+    try:
+        parsed = _MatrixFile.model_validate(data)
+    except ValidationError as exc:
+        raise MatrixError(_describe(exc.errors()[0], root, where)) from None
+    return _build(parsed, root, path)
+
+
+def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
+    where = str(path)
+
+    def fail(loc: tuple[str | int, ...], message: str) -> MatrixError:
+        return MatrixError(f"{where}:{_line_of(root, loc)}: {_dotted(loc)}: {message}")
+
+    for section in ("django", "drivers", "servers"):
+        seen: set[str] = set()
+        for index, entry in enumerate(getattr(parsed, section)):
+            if entry.id in seen:
+                raise fail((section, index, "id"), f"duplicate id {entry.id!r}; ids must be unique")
+            seen.add(entry.id)
+
+    for index, driver in enumerate(parsed.drivers):
+        for v_index, vendor in enumerate(driver.vendors):
+            if vendor not in VENDORS:
+                raise fail(
+                    ("drivers", index, "vendors", v_index),
+                    f"unknown vendor {vendor!r}; known vendors: {', '.join(VENDORS)}",
+                )
+    for index, server in enumerate(parsed.servers):
+        if not any(server.vendor in d.vendors for d in parsed.drivers):
+            raise fail(
+                ("servers", index, "vendor"),
+                f"no driver talks to {server.vendor!r}; add a driver listing it under 'vendors'",
+            )
+        if server.vendor == "sqlite":
+            if server.image is not None:
+                raise fail(("servers", index, "image"), "SQLite runs in-process; remove 'image'")
+        else:
+            if server.image is None:
+                raise fail(("servers", index), f"a {server.vendor} server needs 'image' (a container image)")
+            if server.version is None:
+                raise fail(("servers", index), f"a {server.vendor} server needs 'version', e.g. '8.0'")
+
+    django = tuple(
+        DjangoRelease(
+            id=d.id,
+            version=parse_version(d.version),
+            python=d.python,
+            requirement=d.requirement or f"Django~={d.version}.0",
+            supports=tuple(d.supports),
+            source=d.source,
+        )
+        for d in parsed.django
+    )
+    drivers = tuple(
+        Driver(
+            id=d.id,
+            name=d.name,
+            engine=d.engine,
+            module=d.module,
+            distribution=d.distribution,
+            requirement=d.requirement,
+            vendors=tuple(d.vendors),
+        )
+        for d in parsed.drivers
+    )
+    servers = tuple(
+        Server(
+            id=s.id,
+            vendor=s.vendor,
+            version=parse_version(s.version) if s.version is not None else None,
+            image=s.image,
+            start_timeout=s.start_timeout,
+        )
+        for s in parsed.servers
+    )
+    return Matrix(path=path, django=django, drivers=drivers, servers=servers)
+
+
+def _reject_duplicate_keys(node: yaml.Node, where: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                raise MatrixError(f"{where}:{key.start_mark.line + 1}: key {key.value!r} appears twice")
+            seen.add(key.value)
+            _reject_duplicate_keys(value, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _reject_duplicate_keys(item, where)
+
+
+_ALLOWED = {
+    "": "django, drivers, servers",
+    "django": "id, version, python, requirement, supports, source",
+    "drivers": "id, name, engine, module, distribution, requirement, vendors",
+    "servers": "id, vendor, version, image, start_timeout",
+}
+
+
+def _describe(error: Any, root: yaml.Node, where: str) -> str:
+    """One line for pydantic's first complaint, in the file's own terms."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    line = _line_of(root, loc)
+    section = str(loc[0]) if len(loc) > 1 else ""
+    if kind == "extra_forbidden":
+        message = f"unknown key; allowed here: {_ALLOWED.get(section, '')}"
+    elif kind == "missing":
+        message = "missing; this key is required"
+    elif kind == "string_type":
+        message = "must be a string; quote versions, e.g. '8.0' rather than 8.0"
+    elif kind in ("list_type", "too_short"):
+        message = "must be a non-empty list"
+    elif kind == "model_type":
+        message = f"must be a mapping with the keys {_ALLOWED.get(section, '')}"
+    elif kind == "string_pattern_mismatch":
+        message = "ids are lower-case letters and digits, starting with a letter, e.g. 'mariadb1011'"
+    elif kind == "value_error":
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if isinstance(cause, SpecError | ValueError) else error["msg"]
+    else:
+        message = str(error["msg"])
+    return f"{where}:{line}: {_dotted(loc) or 'top level'}: {message}"
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int:
+    """The 1-based line of the deepest node of ``loc`` that exists in the file."""
+    node = root
+    line = root.start_mark.line
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line = key.start_mark.line
+                    node = value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1

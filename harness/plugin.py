@@ -1,0 +1,222 @@
+"""pytest plugin: hooks and options only.
+
+``pytest suites --dbcompat-cell postgres15-psycopg`` runs the behaviour suites
+as one cell and writes ``reports/results/<cell>.json``. Without
+``--dbcompat-cell`` the plugin does nothing, so it is harmless in other projects.
+Django is imported only once a cell is chosen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import os
+import traceback
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.fixtures import NotApplicable, check, connection  # noqa: F401  (fixtures)
+from harness.results import CheckResult, Outcome
+
+_RECORD = "dbcompat"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dbcompat", "dbcompat: observe Django's database layer")
+    group.addoption(
+        "--dbcompat-cell",
+        metavar="CELL",
+        help="run the suites as this cell, e.g. postgres15-psycopg-django52 or a tox env name",
+    )
+    group.addoption(
+        "--dbcompat-matrix", metavar="PATH", help="matrix file (default: the project's matrix.yaml)"
+    )
+    group.addoption(
+        "--dbcompat-results", metavar="DIR", help="where to write the cell's JSON (default: reports/results)"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(id): a behaviour check with a stable id ('behaviour.what')")
+    name = config.getoption("dbcompat_cell")
+    if not name:
+        return
+    from harness.errors import DbcompatError
+    from harness.matrix import DEFAULT_MATRIX, load_matrix
+    from harness.session import CellSession, Probe, worker_id
+    from harness.versions import parse_version
+
+    try:
+        matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
+        matrix = load_matrix(matrix_path)
+        cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
+    except DbcompatError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    session = CellSession(cell, os.environ, worker=worker_id())
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        session.adopt(Probe(**workerinput["dbcompat_probe"]))
+        session.open(probe_first=False)
+        config.pluginmanager.register(CellPlugin(config, session, writes=False), "dbcompat-cell")
+    elif _xdist_controller(config):
+        # The controller runs no checks: it probes the server once and hands it to the workers.
+        config.pluginmanager.register(_XdistController(session.probe()), "dbcompat-xdist")
+        config.pluginmanager.register(CellPlugin(config, session, writes=True), "dbcompat-cell")
+    else:
+        session.open()
+        config.pluginmanager.register(CellPlugin(config, session, writes=True), "dbcompat-cell")
+
+
+class _XdistController:
+    def __init__(self, probe: Any) -> None:
+        self.probe = probe
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["dbcompat_probe"] = dataclasses.asdict(self.probe)
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    # The same test pytest-xdist makes before it starts workers.
+    dist = getattr(config.option, "dist", "no")
+    return bool(dist != "no" and not config.getoption("collectonly"))
+
+
+def _default_matrix(rootpath: Path, packaged: Path) -> Path:
+    local = rootpath / "matrix.yaml"
+    return local if local.exists() else packaged
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("dbcompat_cell") and any(item.get_closest_marker("check") for item in items):
+        raise pytest.UsageError(
+            "the behaviour suites need a cell: pass --dbcompat-cell (see 'dbcompat list')"
+        )
+
+
+class CellPlugin:
+    """The hooks of one cell's run; ``writes`` in the process that writes the results file."""
+
+    def __init__(self, config: pytest.Config, session: Any, writes: bool) -> None:
+        self.config = config
+        self.session = session
+        self.writes = writes
+        self.written: Path | None = None
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        outcome = self.session.skip_outcome()
+        if item.get_closest_marker("check") and outcome is not None:
+            pytest.skip(f"{outcome.value}: {self.session.reason}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, Any]:
+        report: pytest.TestReport = yield
+        if item.get_closest_marker("check") is None:
+            return report
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            record = self._record(item, call, report)
+            # Plain JSON values: under pytest-xdist the record travels to the controller.
+            report.user_properties.append(
+                (_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value})
+            )
+            if record.outcome is Outcome.NOT_APPLICABLE:
+                report.outcome = "skipped"
+                report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {record.reason}")
+        return report
+
+    def _record(
+        self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    ) -> CheckResult:
+        from harness.claims import CLAIMS
+        from harness.results import redact
+
+        session = self.session
+        recorder = getattr(item, "dbcompat_recorder", None)
+        marker = item.get_closest_marker("check")
+        assert marker is not None
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        check_id = recorder.id if recorder is not None else str(marker.args[0]).format(**params)
+        base: dict[str, Any] = {
+            "id": check_id,
+            "behaviour": check_id.split(".", 1)[0],
+            "duration": round(report.duration, 4),
+        }
+        if recorder is not None:
+            base.update(flags=recorder.flags, sql=[redact(s, session.secrets) for s in recorder.sql])
+        skip_outcome = session.skip_outcome()
+        if skip_outcome is not None:
+            return CheckResult(**base, outcome=skip_outcome, reason=session.reason)
+        excinfo = call.excinfo
+        if excinfo is not None:
+            if isinstance(excinfo.value, NotApplicable):
+                return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(excinfo.value))
+            text = "".join(traceback.format_exception_only(excinfo.type, excinfo.value)).strip()
+            return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=redact(text, session.secrets))
+        if recorder is None or not recorder.has_observation:
+            return CheckResult(
+                **base, outcome=Outcome.HARNESS_ERROR, error="the check finished without observing anything"
+            )
+        judgement = CLAIMS.judge(check_id, recorder.observed, session.target())
+        claim = judgement.claim
+        return CheckResult(
+            **base,
+            outcome=judgement.outcome,
+            observed=recorder.observed,
+            expected=judgement.expected,
+            claim=claim.statement if claim else None,
+            source=str(claim.source) if claim else None,
+        )
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == _RECORD and isinstance(value, dict):
+                record: dict[str, Any] = dict(value)
+                record["outcome"] = Outcome(record["outcome"])
+                self.session.record(report.nodeid, CheckResult(**record))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        try:
+            self.session.close()
+        finally:
+            if self.writes:
+                directory = (
+                    self.config.getoption("dbcompat_results") or self.config.rootpath / "reports" / "results"
+                )
+                self.written = self.session.write(Path(directory))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.writes:
+            return
+        result = self.session.result()
+        write = terminalreporter.write_line
+        terminalreporter.section(f"dbcompat: {result.cell}")
+        server = result.server
+        write(f"status: {result.status.value}" + (f" ({result.reason})" if result.reason else ""))
+        write(
+            f"server: {server.version_reported or '(no version read)'} via {server.provider}: {server.origin}"
+        )
+        if server.version_mismatch:
+            write(f"WARNING: {server.version_mismatch}", yellow=True, bold=True)
+        write(
+            f"Django {result.django_version}, {result.driver.name} {result.driver.version}, "
+            f"Python {result.python_version}"
+        )
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result.counts().items()))
+        write(f"checks: {counts or 'none'}")
+        for found in result.checks:
+            if found.outcome in (Outcome.DIFFERS, Outcome.HARNESS_ERROR):
+                detail = (
+                    f"observed {found.observed!r}, docs say {found.expected!r}"
+                    if found.outcome is Outcome.DIFFERS
+                    else found.error or found.reason
+                )
+                write(
+                    f"  {found.outcome.value}: {found.id}: {detail}",
+                    red=found.outcome is Outcome.HARNESS_ERROR,
+                )
+        if self.written is not None:
+            write(f"results: {self.written}")

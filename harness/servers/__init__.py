@@ -1,0 +1,108 @@
+"""Where each server comes from: a URL, a container, or in-process (SQLite).
+
+A server is provided once per run and shared by every cell that uses it. The
+order is fixed: SQLite runs in-process; a ``DBCOMPAT_URL_<SERVER>`` variable
+names an existing server; otherwise a container is started if a Docker engine
+is there. When none works, the server is unavailable, with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import DbcompatError, ServerUnavailable
+from harness.matrix import Server
+from harness.servers.urls import mask_url, parse_server_url, url_password
+
+PROVIDER_PREFIX = "DBCOMPAT_PROVIDER_"
+
+
+@dataclass(frozen=True)
+class ProvidedServer:
+    server: Server
+    provider: str  # "in-process", "url" or "container"
+    origin: str  # where it came from, password masked
+    settings: dict[str, Any] = field(default_factory=dict)  # HOST, PORT, USER, PASSWORD, OPTIONS ...
+    admin_name: str | None = None  # the database named in the URL; used to connect, never dropped
+    secrets: tuple[str, ...] = ()
+
+
+def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer | None:
+    """The server if it needs no starting (in-process or by URL); None if it needs a container."""
+    if server.in_process:
+        return ProvidedServer(server, "in-process", "Python's sqlite3 module, in-process")
+    url = environ.get(server.url_variable)
+    if url is None or not url.strip():
+        return None
+    settings = parse_server_url(server.url_variable, url.strip(), server.vendor)
+    admin_name = settings.pop("ADMIN_NAME")
+    provider = environ.get(PROVIDER_PREFIX + server.id.upper(), "url")
+    password = url_password(url)
+    return ProvidedServer(
+        server,
+        provider,
+        f"{server.url_variable}={mask_url(url.strip())}",
+        settings,
+        admin_name,
+        (password,) if password else (),
+    )
+
+
+class ServerPool:
+    """Provides each server once per run, starting containers as needed, and stops them at the end."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        self._provided: dict[str, ProvidedServer | DbcompatError] = {}
+        self._containers: list[Any] = []
+        self.starts = 0
+
+    def provide(self, server: Server) -> ProvidedServer:
+        if server.id not in self._provided:
+            try:
+                self._provided[server.id] = self._provide(server)
+            except DbcompatError as exc:
+                self._provided[server.id] = exc
+        found = self._provided[server.id]
+        if isinstance(found, DbcompatError):
+            raise found
+        return found
+
+    def _provide(self, server: Server) -> ProvidedServer:
+        located = locate_server(server, self._environ)
+        if located is not None:
+            return located
+        from harness.servers.containers import plan_container, start_container
+
+        plan = plan_container(server, self._environ)
+        started = start_container(plan)
+        self.starts += 1
+        self._containers.append(started)
+        environ = {server.url_variable: started.url, PROVIDER_PREFIX + server.id.upper(): "container"}
+        provided = locate_server(server, environ)
+        if provided is None:  # pragma: no cover - build_url always gives a URL
+            raise ServerUnavailable(f"server {server.id!r} started but gave no URL")
+        return ProvidedServer(
+            server,
+            "container",
+            f"container {plan.image}",
+            provided.settings,
+            provided.admin_name,
+            provided.secrets,
+        )
+
+    def child_environ(self, environ: MutableMapping[str, str]) -> None:
+        """Tell cell processes about the containers started here (they connect by URL)."""
+        for started in self._containers:
+            variable = f"DBCOMPAT_URL_{started.plan.server_id.upper()}"
+            environ[variable] = started.url
+            environ[PROVIDER_PREFIX + started.plan.server_id.upper()] = "container"
+
+    def stop_all(self) -> None:
+        while self._containers:
+            started = self._containers.pop()
+            with contextlib.suppress(Exception):  # stopping is best effort at exit
+                started.stop()

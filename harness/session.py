@@ -1,0 +1,372 @@
+"""One cell's run inside its own Python environment.
+
+The session provides the server, configures Django, creates the cell's
+throwaway database, reads the version the server reports, and gathers every
+check's record into the cell's results file. Under pytest-xdist the controller
+probes the server once and each worker works in a throwaway database of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.metadata
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.errors import DbcompatError
+from harness.matrix import Cell
+from harness.results import (
+    CellResult,
+    CellStatus,
+    CheckResult,
+    DriverInfo,
+    Outcome,
+    ServerInfo,
+    redact,
+    write_result,
+)
+from harness.servers import ProvidedServer, ServerPool
+from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
+from harness.versions import Target, leading_version, same_release
+
+SUITES_APP = "suites"
+
+# The SQL that asks each vendor for the version string it reports.
+VERSION_SQL = {
+    "sqlite": "SELECT sqlite_version()",
+    "postgresql": "SHOW server_version",
+    "mysql": "SELECT VERSION()",
+    "mariadb": "SELECT VERSION()",
+    "oracle": "SELECT banner_full FROM v$version",
+}
+
+_STATUS_OUTCOME = {
+    CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
+    CellStatus.UNAVAILABLE: Outcome.UNAVAILABLE,
+    CellStatus.HARNESS_ERROR: Outcome.HARNESS_ERROR,
+}
+
+
+@dataclass
+class Probe:
+    """What the controller learnt about the server, handed to xdist workers as plain data."""
+
+    status: str = CellStatus.RAN.value
+    reason: str | None = None
+    version_reported: str | None = None
+    environ: dict[str, str] = field(default_factory=dict)
+
+
+class CellSession:
+    def __init__(self, cell: Cell, environ: Mapping[str, str], worker: str = "main") -> None:
+        self.cell = cell
+        self.environ = dict(environ)
+        self.worker = worker
+        self.token = self.environ.get("DBCOMPAT_RUN_TOKEN") or new_token()
+        self.status = CellStatus.RAN
+        self.reason: str | None = None
+        self.provided: ProvidedServer | None = None
+        self.version_reported: str | None = None
+        self.database: str | None = None
+        self.records: dict[str, CheckResult] = {}
+        self.started = time.monotonic()
+        self.started_at = _now()
+        self._pool = ServerPool(self.environ)
+        self._throwaway = Throwaway()
+        self._sqlite_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._secrets: list[str] = []
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def probe(self) -> Probe:
+        """Provide the server and read its version; no database is created."""
+        if self._provide():
+            try:
+                self._configure_django()
+                self._read_server_version()
+            except Exception as exc:
+                self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
+        environ: dict[str, str] = {}
+        self._pool.child_environ(environ)
+        return Probe(self.status.value, self.reason, self.version_reported, environ)
+
+    def adopt(self, probe: Probe) -> None:
+        """Take the controller's probe (xdist worker)."""
+        self.environ.update(probe.environ)
+        self._pool = ServerPool(self.environ)
+        self.status = CellStatus(probe.status)
+        self.reason = probe.reason
+        self.version_reported = probe.version_reported
+
+    def open(self, probe_first: bool = True) -> None:
+        """Everything a check needs: server, Django, a throwaway database with the suites' tables."""
+        if probe_first:
+            self.probe()
+        elif self.status is CellStatus.RAN and self._provide():
+            self._configure_django()
+        if self.status is not CellStatus.RAN:
+            return
+        try:
+            self._create_database()
+            self._check_driver()
+            from django.core.management import call_command
+
+            call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+        except DbcompatError as exc:
+            self._fail(CellStatus.HARNESS_ERROR, str(exc))
+        except Exception as exc:
+            self._fail(CellStatus.HARNESS_ERROR, f"setting up the cell failed: {_describe(exc)}")
+
+    def close(self) -> None:
+        try:
+            self._drop_database()
+        finally:
+            self._pool.stop_all()
+            if self._sqlite_dir is not None:
+                self._sqlite_dir.cleanup()
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _provide(self) -> bool:
+        try:
+            self.provided = self._pool.provide(self.cell.server)
+        except DbcompatError as exc:
+            self._fail(CellStatus.UNAVAILABLE, str(exc))
+            return False
+        self._secrets.extend(self.provided.secrets)
+        return True
+
+    def _configure_django(self) -> None:
+        import django
+        from django.conf import settings
+
+        assert self.provided is not None
+        if self.cell.server.vendor == "sqlite":
+            self._sqlite_dir = tempfile.TemporaryDirectory(prefix="dbcompat_")
+            name = str(Path(self._sqlite_dir.name) / f"{throwaway_name(self.token, self.worker)}.sqlite3")
+        else:
+            name = throwaway_name(self.token, self.worker)
+        self.database = name
+        database: dict[str, Any] = {
+            "ENGINE": self.cell.driver.engine,
+            "NAME": name,
+            **self.provided.settings,
+            "TEST": {"NAME": name},
+        }
+        if self.cell.server.vendor == "oracle":
+            # On Oracle the throwaway "database" is a user in the server's database.
+            self._oracle_password = f"Dbc_{new_token()}{new_token()}"
+            self._secrets.append(self._oracle_password)
+            database.update(NAME=self.provided.admin_name, USER=name.upper(), PASSWORD=self._oracle_password)
+        settings.configure(
+            DATABASES={"default": database},
+            INSTALLED_APPS=[SUITES_APP],
+            USE_TZ=True,
+            TIME_ZONE="UTC",
+            SECRET_KEY="dbcompat-not-secret",
+            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        )
+        django.setup()
+
+    def _admin_connection(self) -> Any:
+        """A connection outside Django's registry, as the URL's own user and database."""
+        from django.db import connections
+        from django.db.utils import load_backend
+
+        assert self.provided is not None
+        settings_dict = copy.deepcopy(connections["default"].settings_dict)
+        settings_dict["NAME"] = self.provided.admin_name or (
+            "postgres" if self.cell.server.vendor == "postgresql" else ""
+        )
+        settings_dict.update({k: v for k, v in self.provided.settings.items() if k in ("USER", "PASSWORD")})
+        backend = load_backend(self.cell.driver.engine)
+        return backend.DatabaseWrapper(settings_dict, alias="dbcompat_admin")
+
+    def _read_server_version(self) -> None:
+        from django.db import NotSupportedError, connections
+
+        vendor = self.cell.server.vendor
+        wrapper = connections["default"] if vendor == "sqlite" else self._admin_connection()
+        try:
+            try:
+                wrapper.ensure_connection()
+            except NotSupportedError as exc:
+                # Django checked the version and refused; the raw connection is still open.
+                self._fail(CellStatus.UNSUPPORTED, str(exc))
+            except Exception as exc:
+                self._fail(CellStatus.UNAVAILABLE, f"cannot connect: {_describe(exc)}")
+                return
+            raw = wrapper.connection
+            if raw is None:
+                return
+            cursor = raw.cursor()
+            try:
+                cursor.execute(VERSION_SQL[vendor])
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            self.version_reported = str(row[0]) if row else None
+        finally:
+            wrapper.close()
+
+    def _create_database(self) -> None:
+        vendor = self.cell.server.vendor
+        if vendor == "sqlite":
+            return  # the file appears on first connect, inside our own temporary folder
+        assert self.database is not None
+        statements = create_statements(vendor, self.database, getattr(self, "_oracle_password", ""))
+        admin = self._admin_connection()
+        try:
+            with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+                self._throwaway.mark_created(self.database)
+        finally:
+            admin.close()
+
+    def _drop_database(self) -> None:
+        from django.db import connections
+
+        if self.database is None or self.database not in self._throwaway.created:
+            return
+        connections.close_all()
+        admin = self._admin_connection()
+        vendor = self.cell.server.vendor
+        try:
+            with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
+                for statement in self._throwaway.drop_statements(vendor, self.database):
+                    cursor.execute(statement)
+            self._throwaway.created.discard(self.database)
+        finally:
+            admin.close()
+
+    def _check_driver(self) -> None:
+        from django.db import connection
+
+        used = connection.Database.__name__
+        wanted = self.cell.driver.module
+        if used != wanted and not used.startswith(wanted + "."):
+            raise DbcompatError(
+                f"Django imported {used!r} for {self.cell.driver.engine}, but cell {self.cell.id} is for "
+                f"{self.cell.driver.module!r}; its environment has the wrong driver installed"
+            )
+
+    def _fail(self, status: CellStatus, reason: str) -> None:
+        if self.status is CellStatus.RAN:
+            self.status = status
+            self.reason = redact(reason, self._secrets)
+
+    # -- what checks see ----------------------------------------------------------------
+
+    def target(self) -> Target:
+        from django import get_version
+
+        return Target(
+            vendor=self.reported_vendor(),
+            server_version=leading_version(self.version_reported) if self.version_reported else None,
+            driver=self.cell.driver.id,
+            driver_version=_parse_or_none(self.driver_version()),
+            django_version=_parse_or_none(get_version()),
+        )
+
+    def reported_vendor(self) -> str:
+        vendor = self.cell.server.vendor
+        if vendor in ("mysql", "mariadb") and self.version_reported:
+            return "mariadb" if "mariadb" in self.version_reported.lower() else "mysql"
+        return vendor
+
+    def driver_version(self) -> str | None:
+        if self.cell.driver.distribution is None:
+            if self.cell.driver.module == "sqlite3":
+                return platform.python_version()
+            return None
+        try:
+            return importlib.metadata.version(self.cell.driver.distribution)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    def version_mismatch(self) -> str | None:
+        server = self.cell.server
+        if self.version_reported is None:
+            return None
+        vendor = self.reported_vendor()
+        reported = leading_version(self.version_reported)
+        said = f"the matrix says {server.vendor} {server.version or ''} for {server.id}".replace("  ", " ")
+        if vendor != server.vendor:
+            return f"{said}, but the server is {vendor} ({self.version_reported})"
+        if server.version is not None and reported is not None and not same_release(server.version, reported):
+            return f"{said}, but the server reported {self.version_reported}"
+        return None
+
+    # -- records ------------------------------------------------------------------------
+
+    def skip_outcome(self) -> Outcome | None:
+        """The outcome every check gets when the cell cannot run them."""
+        return _STATUS_OUTCOME.get(self.status)
+
+    def record(self, nodeid: str, result: CheckResult) -> None:
+        self.records[nodeid] = result
+
+    def result(self) -> CellResult:
+        from django import get_version
+
+        provided = self.provided
+        server = self.cell.server
+        return CellResult(
+            cell=self.cell.id,
+            status=self.status,
+            reason=self.reason,
+            server=ServerInfo(
+                id=server.id,
+                vendor=server.vendor,
+                matrix_version=str(server.version) if server.version else None,
+                provider=provided.provider if provided else "none",
+                origin=provided.origin if provided else f"{server.url_variable} not set",
+                version_reported=self.version_reported,
+                version_mismatch=self.version_mismatch(),
+            ),
+            driver=DriverInfo(
+                id=self.cell.driver.id,
+                name=self.cell.driver.name,
+                module=self.cell.driver.module,
+                version=self.driver_version(),
+            ),
+            django_version=get_version(),
+            python_version=platform.python_version(),
+            harness_version=__version__,
+            started_at=self.started_at,
+            finished_at=_now(),
+            duration=round(time.monotonic() - self.started, 3),
+            checks=sorted(self.records.values(), key=lambda r: r.id),
+        )
+
+    def write(self, directory: Path) -> Path:
+        return write_result(directory, self.result(), self._secrets)
+
+    @property
+    def secrets(self) -> list[str]:
+        return list(self._secrets)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}".replace("\n", " ")
+
+
+def _parse_or_none(text: str | None) -> Any:
+    return leading_version(text) if text else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")

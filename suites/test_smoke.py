@@ -1,0 +1,41 @@
+"""Smoke checks: the pipeline works end to end on this cell.
+
+- ``smoke.round_trip``: the row a raw ``SELECT 1, 'dbcompat'`` returns through ``connection.cursor()``.
+- ``smoke.model_round_trip``: the name a model saved with non-ASCII text reads back with.
+- ``smoke.server_version``: the server version Django parsed (``connection.get_database_version()``),
+  or the exception class where the backend does not implement it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.fixtures import CheckRecorder
+
+
+@pytest.mark.check("smoke.round_trip")
+def test_round_trip(check: CheckRecorder, connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1, 'dbcompat'" + connection.features.bare_select_suffix)
+        rows = cursor.fetchall()
+    check.observe([list(row) for row in rows])
+
+
+@pytest.mark.check("smoke.model_round_trip")
+def test_model_round_trip(check: CheckRecorder) -> None:
+    from suites.models import Person
+
+    saved = Person.objects.create(name="Zoë Ångström")
+    check.observe(Person.objects.get(pk=saved.pk).name)
+
+
+@pytest.mark.check("smoke.server_version")
+def test_server_version(check: CheckRecorder, connection: Any) -> None:
+    try:
+        version = connection.get_database_version()
+    except Exception as exc:  # a third-party backend may not implement it
+        check.observe_exception(exc)
+        return
+    check.observe(".".join(str(part) for part in version))
