@@ -94,12 +94,12 @@ class ClaimsTable:
 
 
 def _same(observed: Any, expected: Any) -> bool:
-    # JSON has no tuples; compare what will be written.
-    if isinstance(observed, tuple):
-        observed = list(observed)
-    if isinstance(expected, tuple):
-        expected = list(expected)
-    return bool(observed == expected and type(observed) is type(expected))
+    """Equal as JSON values, at every depth, with True never equal to 1 (JSON has no tuples)."""
+    if isinstance(observed, list | tuple) and isinstance(expected, list | tuple):
+        return len(observed) == len(expected) and all(_same(o, e) for o, e in zip(observed, expected, strict=True))
+    if isinstance(observed, dict) and isinstance(expected, dict):
+        return observed.keys() == expected.keys() and all(_same(observed[k], expected[k]) for k in observed)
+    return bool(type(observed) is type(expected) and observed == expected)
 
 
 # -- the table ----------------------------------------------------------------------------

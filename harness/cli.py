@@ -29,9 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("patterns", nargs="*", metavar="CELL", help="cell ids or globs, e.g. 'postgres15-*'")
         sub.add_argument("--server", action="append", default=[], help="server id or glob (repeatable)")
         sub.add_argument("--driver", action="append", default=[], help="driver id or glob (repeatable)")
-        sub.add_argument(
-            "--django", action="append", default=[], help="Django id or version, e.g. 5.2 (repeatable)"
-        )
+        sub.add_argument("--django", action="append", default=[], help="Django id or version, e.g. 5.2 (repeatable)")
 
     listing = commands.add_parser("list", help="print the matrix's cells")
     selection(listing)
@@ -43,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
 
     report = commands.add_parser("report", help="render the report from results files")
-    report.add_argument(
-        "paths", nargs="*", type=Path, help="results files or folders (default: reports/results)"
-    )
+    report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
     report.add_argument("--output", type=Path, default=DEFAULT_REPORTS, help="where the report goes")
 
     tox = commands.add_parser("tox-ini", help="write tox.ini from the matrix")

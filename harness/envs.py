@@ -124,14 +124,11 @@ def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_R
             for step in steps:
                 stream.write("$ " + " ".join(step) + "\n")
                 stream.flush()
-                done = subprocess.run(
-                    step, stdout=stream, stderr=subprocess.STDOUT, check=False, env={**os.environ}
-                )
+                done = subprocess.run(step, stdout=stream, stderr=subprocess.STDOUT, check=False, env={**os.environ})
                 if done.returncode != 0:
                     shutil.rmtree(directory, ignore_errors=True)
                     raise EnvironmentBuildError(
-                        f"building the environment {plan.name} failed (exit {done.returncode}); "
-                        f"see {log}: {_tail(log)}"
+                        f"building the environment {plan.name} failed (exit {done.returncode}); see {log}: {_tail(log)}"
                     )
         (directory / _MARKER).write_text(json.dumps({"key": plan.key, "requirements": plan.requirements}))
         return env_python(directory)

@@ -49,9 +49,7 @@ class CheckRecorder:
         """End the check: it cannot be observed on this cell, for ``reason`` (a full sentence)."""
         raise NotApplicable(reason)
 
-    def capture(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
-    ) -> Any:
+    def capture(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         """A Django execute wrapper that records every statement the check runs."""
         shown = sql if not params else f"{sql}  -- params: {params!r}"
         self.sql.append(shown if not many else f"{shown}  (executemany)")
@@ -71,9 +69,7 @@ def _jsonable(value: Any) -> JSONValue:
 def _check_id(request: pytest.FixtureRequest) -> str:
     marker = request.node.get_closest_marker("check")
     if marker is None or not marker.args:
-        raise pytest.UsageError(
-            f"{request.node.nodeid} uses the check fixture without @pytest.mark.check(id)"
-        )
+        raise pytest.UsageError(f"{request.node.nodeid} uses the check fixture without @pytest.mark.check(id)")
     params = getattr(getattr(request.node, "callspec", None), "params", {})
     return str(marker.args[0]).format(**params)
 

@@ -213,9 +213,7 @@ class Matrix:
             )
         if not djangos:
             if installed_django is None:
-                raise UsageError(
-                    f"{name!r} names no Django version; add one, e.g. '{name}-{self.django[-1].id}'"
-                )
+                raise UsageError(f"{name!r} names no Django version; add one, e.g. '{name}-{self.django[-1].id}'")
             djangos = [d for d in self.django if d.version.release == installed_django.release[:2]]
             if not djangos:
                 known = ", ".join(str(d.version) for d in self.django)
@@ -256,7 +254,11 @@ class Matrix:
         return tuple(cell for cell in self.cells if keep(cell))
 
     def newest_django_for(self, server: Server) -> DjangoRelease:
-        """The newest Django whose docs support the server (the newest overall if unknown)."""
+        """The newest Django whose docs support the server.
+
+        When the docs say nothing (SQLite has no matrix version) or no Django supports it
+        (MySQL 5.7), the newest Django: its cells then record Django's refusal.
+        """
         for django in sorted(self.django, key=lambda d: d.version, reverse=True):
             if django.supports_server(server) is not False:
                 return django
@@ -292,8 +294,9 @@ def load_matrix(path: Path | str | None = None) -> Matrix:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise MatrixError(f"{where}: cannot read the matrix file: {reason}") from None
 
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             raise MatrixError(f"{where}: the file is empty; it needs the keys django, drivers and servers")
@@ -303,10 +306,16 @@ def load_matrix(path: Path | str | None = None) -> Matrix:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise MatrixError(f"{where}{line}: YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        raise MatrixError(
+            f"{where}: character {exc.character!r} at offset {exc.position} is not allowed in YAML"
+        ) from None
     except yaml.YAMLError as exc:
-        raise MatrixError(f"{where}: YAML syntax error: {exc}") from None
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise MatrixError(f"{where}: YAML syntax error: {first_line}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     if not isinstance(data, dict):
         raise MatrixError(
@@ -391,17 +400,24 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
     return Matrix(path=path, django=django, drivers=drivers, servers=servers)
 
 
-def _reject_duplicate_keys(node: yaml.Node, where: str) -> None:
+def _reject_duplicate_keys(node: yaml.Node, where: str, visited: set[int] | None = None) -> None:
+    # Aliases make the node graph shared (or cyclic): visit each node once.
+    visited = set() if visited is None else visited
+    if id(node) in visited:
+        return
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
+        seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise MatrixError(f"{where}:{key.start_mark.line + 1}: keys must be plain names, not lists or maps")
             if key.value in seen:
                 raise MatrixError(f"{where}:{key.start_mark.line + 1}: key {key.value!r} appears twice")
             seen.add(key.value)
-            _reject_duplicate_keys(value, where)
+            _reject_duplicate_keys(value, where, visited)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _reject_duplicate_keys(item, where)
+            _reject_duplicate_keys(item, where, visited)
 
 
 _ALLOWED = {

@@ -31,9 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="CELL",
         help="run the suites as this cell, e.g. postgres15-psycopg-django52 or a tox env name",
     )
-    group.addoption(
-        "--dbcompat-matrix", metavar="PATH", help="matrix file (default: the project's matrix.yaml)"
-    )
+    group.addoption("--dbcompat-matrix", metavar="PATH", help="matrix file (default: the project's matrix.yaml)")
     group.addoption(
         "--dbcompat-results", metavar="DIR", help="where to write the cell's JSON (default: reports/results)"
     )
@@ -91,9 +89,7 @@ def _default_matrix(rootpath: Path, packaged: Path) -> Path:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("dbcompat_cell") and any(item.get_closest_marker("check") for item in items):
-        raise pytest.UsageError(
-            "the behaviour suites need a cell: pass --dbcompat-cell (see 'dbcompat list')"
-        )
+        raise pytest.UsageError("the behaviour suites need a cell: pass --dbcompat-cell (see 'dbcompat list')")
 
 
 class CellPlugin:
@@ -111,26 +107,24 @@ class CellPlugin:
             pytest.skip(f"{outcome.value}: {self.session.reason}")
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, Any, Any]:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
         report: pytest.TestReport = yield
         if item.get_closest_marker("check") is None:
             return report
         if report.when == "call" or (report.when == "setup" and not report.passed):
             record = self._record(item, call, report)
             # Plain JSON values: under pytest-xdist the record travels to the controller.
-            report.user_properties.append(
-                (_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value})
-            )
+            report.user_properties.append((_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value}))
             if record.outcome is Outcome.NOT_APPLICABLE:
                 report.outcome = "skipped"
                 report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {record.reason}")
+            elif record.outcome is Outcome.HARNESS_ERROR and report.passed:
+                # A check that ends without an observation is a bug in the check.
+                report.outcome = "failed"
+                report.longrepr = f"harness error: {record.error}"
         return report
 
-    def _record(
-        self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
-    ) -> CheckResult:
+    def _record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> CheckResult:
         from harness.claims import CLAIMS
         from harness.results import redact
 
@@ -183,9 +177,7 @@ class CellPlugin:
             self.session.close()
         finally:
             if self.writes:
-                directory = (
-                    self.config.getoption("dbcompat_results") or self.config.rootpath / "reports" / "results"
-                )
+                directory = self.config.getoption("dbcompat_results") or self.config.rootpath / "reports" / "results"
                 self.written = self.session.write(Path(directory))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -196,9 +188,7 @@ class CellPlugin:
         terminalreporter.section(f"dbcompat: {result.cell}")
         server = result.server
         write(f"status: {result.status.value}" + (f" ({result.reason})" if result.reason else ""))
-        write(
-            f"server: {server.version_reported or '(no version read)'} via {server.provider}: {server.origin}"
-        )
+        write(f"server: {server.version_reported or '(no version read)'} via {server.provider}: {server.origin}")
         if server.version_mismatch:
             write(f"WARNING: {server.version_mismatch}", yellow=True, bold=True)
         write(

@@ -84,9 +84,7 @@ def build_tables(results: Sequence[CellResult]) -> tuple[list[CellColumn], list[
                 entries.append(f"{symbol} {_short(found.observed)}")
             else:
                 entries.append(symbol)
-        behaviours.setdefault(check_id.split(".", 1)[0], []).append(
-            Row(check_id, claim or "no claim", tuple(entries))
-        )
+        behaviours.setdefault(check_id.split(".", 1)[0], []).append(Row(check_id, claim or "no claim", tuple(entries)))
     return cells, [Behaviour(name, tuple(rows)) for name, rows in behaviours.items()]
 
 

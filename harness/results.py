@@ -113,11 +113,21 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def _redacted(value: Any, secrets: list[str]) -> Any:
+    """Every string in a JSON value with the secrets replaced (keys and structure untouched)."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, list):
+        return [_redacted(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, secrets) for k, v in value.items()}
+    return value
+
+
 def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = ()) -> Path:
     """Write ``<directory>/<cell>.json`` atomically: readers see the old file or the new one."""
     directory.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(asdict(result), indent=2, ensure_ascii=False, default=str) + "\n"
-    text = redact(text, [json.dumps(s)[1:-1] for s in secrets if s])
+    text = json.dumps(_redacted(asdict(result), list(secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
     target = directory / f"{result.cell}.json"
     handle, temporary = tempfile.mkstemp(prefix=f".{result.cell}.", suffix=".tmp", dir=directory)
     try:
@@ -151,9 +161,7 @@ def load_result(path: Path) -> CellResult:
                 "status": CellStatus(data["status"]),
                 "server": ServerInfo(**data["server"]),
                 "driver": DriverInfo(**data["driver"]),
-                "checks": [
-                    CheckResult(**{**check, "outcome": Outcome(check["outcome"])}) for check in data["checks"]
-                ],
+                "checks": [CheckResult(**{**check, "outcome": Outcome(check["outcome"])}) for check in data["checks"]],
             }
         )
     except (KeyError, TypeError, ValueError) as exc:

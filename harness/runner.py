@@ -50,10 +50,7 @@ class RunSummary:
     @property
     def exit_status(self) -> int:
         outcomes = [check.outcome for result in self.results for check in result.checks]
-        if (
-            any(r.status is CellStatus.HARNESS_ERROR for r in self.results)
-            or Outcome.HARNESS_ERROR in outcomes
-        ):
+        if any(r.status is CellStatus.HARNESS_ERROR for r in self.results) or Outcome.HARNESS_ERROR in outcomes:
             return EXIT_HARNESS_ERROR
         if Outcome.DIFFERS in outcomes:
             return EXIT_FINDINGS
@@ -94,9 +91,7 @@ def _run_one(
     try:
         python = ensure_env(plan_env(cell, root), environ, root)
     except DbcompatError as exc:
-        return _placeholder(
-            cell, CellStatus.HARNESS_ERROR, str(exc), provided, results_dir, started_at, began
-        )
+        return _placeholder(cell, CellStatus.HARNESS_ERROR, str(exc), provided, results_dir, started_at, began)
 
     child_environ = dict(environ)
     pool.child_environ(child_environ)

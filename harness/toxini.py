@@ -28,8 +28,7 @@ def render_tox_ini(matrix: Matrix) -> str:
         default_envs.append(DefaultEnv(f"{server.id}-{driver.id}", server.id, cell.id, django, supported))
     vendors = sorted({s.vendor for s in matrix.servers})
     labels = [
-        (vendor, [e.name for e in default_envs if matrix.server(e.server).vendor == vendor])
-        for vendor in vendors
+        (vendor, [e.name for e in default_envs if matrix.server(e.server).vendor == vendor]) for vendor in vendors
     ]
     template = environment().get_template("tox.ini.j2")
     return template.render(

@@ -98,6 +98,8 @@ def parse_spec(text: str) -> Spec:
                 "optionally followed by a version specifier such as '>=8.0.11'"
             )
         name = match["name"]
+        if match["kind"] and name == "*":
+            raise SpecError(f"'+*' in {text!r}: name a driver, e.g. '+psycopg'")
         if match["kind"]:
             kind = "driver"
         elif name == "*":

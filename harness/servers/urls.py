@@ -73,6 +73,4 @@ def url_password(url: str) -> str | None:
 def build_url(vendor: str, host: str, port: int, user: str, password: str, name: str = "") -> str:
     """A URL for a server this harness started, in the form ``parse_server_url`` reads."""
     scheme = SCHEMES[vendor][0]
-    return (
-        f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{quote(name, safe='')}"
-    )
+    return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{quote(name, safe='')}"

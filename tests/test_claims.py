@@ -1,0 +1,272 @@
+"""The claims table: judging an observation against what the docs say, per cell."""
+
+from __future__ import annotations
+
+import pytest
+from packaging.version import Version
+
+from harness.claims import CLAIMS, Claim, ClaimsTable, Expect, Source
+from harness.results import Outcome
+from harness.versions import SpecError, Target
+
+SOURCE = Source("5.2", "ref/databases", "MariaDB notes > Row locking")
+
+
+def target(
+    vendor: str = "mariadb",
+    server: str | None = "10.11.19",
+    driver: str = "mysqlclient",
+    driver_version: str | None = "2.2.4",
+    django: str | None = "5.2.19",
+) -> Target:
+    return Target(
+        vendor,
+        Version(server) if server else None,
+        driver,
+        Version(driver_version) if driver_version else None,
+        Version(django) if django else None,
+    )
+
+
+def claim(check: str, *expect: Expect, django: str = "*") -> Claim:
+    return Claim(
+        check=check,
+        behaviour=check.split(".")[0],
+        statement=f"The docs on {check}.",
+        source=SOURCE,
+        expect=expect,
+        django=django,
+    )
+
+
+@pytest.fixture
+def table() -> ClaimsTable:
+    return ClaimsTable(
+        [
+            claim("locking.skip_locked", Expect("mariadb<10.6", False), Expect("*", True)),
+            claim("locking.nowait", Expect("mariadb<10.6", False), Expect("mariadb>=10.6", True)),
+            claim("types.json", Expect("oracle", "CLOB"), Expect("*", "native")),
+            claim("types.uuid", Expect("postgresql", "uuid")),  # nothing for other vendors
+            claim("driver.server_side_cursors", Expect("+psycopg<3.1", False), Expect("*", True)),
+            claim("returning.insert", Expect("*", 1)),
+            claim("returning.columns", Expect("*", ("id", "name"))),
+            claim("returning.rows", Expect("*", [[1, "a"]])),
+            claim("db_default.update", Expect("*", "kept"), django="django<5.0"),
+            claim(
+                "db_default.update",
+                Expect("mariadb", "reset"),
+                Expect("*", "recomputed"),
+                django="django>=5.0",
+            ),
+        ]
+    )
+
+
+def test_as_documented(table: ClaimsTable) -> None:
+    judgement = table.judge("types.json", "native", target())
+    assert judgement.outcome is Outcome.AS_DOCUMENTED
+    assert judgement.expected == "native"
+    assert judgement.claim is not None
+    assert judgement.claim.check == "types.json"
+    assert judgement.claim.source is SOURCE
+
+
+def test_differs_from_docs_reports_what_was_expected(table: ClaimsTable) -> None:
+    judgement = table.judge("types.json", "longtext", target())
+    assert judgement.outcome is Outcome.DIFFERS
+    assert judgement.expected == "native"
+    assert judgement.claim is not None
+    assert judgement.claim.statement == "The docs on types.json."
+
+
+def test_no_claim_for_an_unknown_check(table: ClaimsTable) -> None:
+    assert "types.xml" not in table
+    assert "types.json" in table
+    judgement = table.judge("types.xml", "anything", target())
+    assert judgement.outcome is Outcome.NO_CLAIM
+    assert judgement.expected is None
+    assert judgement.claim is None
+    assert table.claim_for("types.xml", target()) is None
+
+
+def test_no_claim_when_no_expect_matches(table: ClaimsTable) -> None:
+    judgement = table.judge("types.uuid", "char(32)", target(vendor="mysql", server="8.0.36"))
+    assert judgement.outcome is Outcome.NO_CLAIM
+    assert judgement.expected is None
+    # The claim is still named: the docs speak of the check, just not of this vendor.
+    assert judgement.claim is not None
+    assert judgement.claim.check == "types.uuid"
+    on_postgres = table.judge("types.uuid", "uuid", target(vendor="postgresql", server="15.20", driver="psycopg"))
+    assert on_postgres.outcome is Outcome.AS_DOCUMENTED
+
+
+def test_first_matching_expect_wins(table: ClaimsTable) -> None:
+    oracle = target(vendor="oracle", server="23.0", driver="oracledb")
+    assert table.judge("types.json", "CLOB", oracle).outcome is Outcome.AS_DOCUMENTED
+    # "*" would say "native", but the Oracle override comes first.
+    assert table.judge("types.json", "native", oracle).outcome is Outcome.DIFFERS
+    assert table.judge("types.json", "native", oracle).expected == "CLOB"
+
+
+def test_first_matching_expect_wins_in_order_given() -> None:
+    # With "*" first, the override below it is never reached.
+    table = ClaimsTable([claim("types.json", Expect("*", "native"), Expect("oracle", "CLOB"))])
+    oracle = target(vendor="oracle", server="23.0", driver="oracledb")
+    assert table.judge("types.json", "CLOB", oracle).outcome is Outcome.DIFFERS
+    assert table.judge("types.json", "CLOB", oracle).expected == "native"
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [("10.4.34", False), ("10.5.27", False), ("10.6.0", True), ("10.11.19", True), ("11.4.3", True)],
+)
+def test_server_version_ranges(table: ClaimsTable, server: str, expected: bool) -> None:
+    cell = target(server=server)
+    for check in ("locking.skip_locked", "locking.nowait"):
+        assert table.judge(check, expected, cell).outcome is Outcome.AS_DOCUMENTED
+        judgement = table.judge(check, not expected, cell)
+        assert judgement.outcome is Outcome.DIFFERS
+        assert judgement.expected is expected
+
+
+def test_server_version_range_with_unknown_version(table: ClaimsTable) -> None:
+    unknown = target(server=None)
+    # Neither range holds for a version nobody knows: "*" decides, or there is no claim.
+    assert table.judge("locking.skip_locked", True, unknown).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("locking.nowait", True, unknown).outcome is Outcome.NO_CLAIM
+
+
+def test_other_vendor_falls_through_to_star(table: ClaimsTable) -> None:
+    mysql = target(vendor="mysql", server="5.7.44")  # below 10.6, but not MariaDB
+    assert table.judge("locking.skip_locked", True, mysql).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("locking.nowait", True, mysql).outcome is Outcome.NO_CLAIM
+
+
+@pytest.mark.parametrize(
+    ("django", "vendor", "expected"),
+    [
+        ("4.2.16", "mariadb", "kept"),
+        ("4.2.16", "postgresql", "kept"),
+        ("5.0", "mariadb", "reset"),
+        ("5.2.19", "mariadb", "reset"),
+        ("5.2.19", "postgresql", "recomputed"),
+        ("6.0a1", "postgresql", "recomputed"),
+    ],
+)
+def test_each_cell_is_judged_by_its_own_django(table: ClaimsTable, django: str, vendor: str, expected: str) -> None:
+    cell = target(vendor=vendor, server="15.20", django=django)
+    judgement = table.judge("db_default.update", expected, cell)
+    assert judgement.outcome is Outcome.AS_DOCUMENTED
+    assert judgement.expected == expected
+    assert judgement.claim is not None
+    assert judgement.claim is table.claim_for("db_default.update", cell)
+    for other in {"kept", "reset", "recomputed"} - {expected}:
+        assert table.judge("db_default.update", other, cell).outcome is Outcome.DIFFERS
+
+
+def test_django_claims_are_distinct(table: ClaimsTable) -> None:
+    old = table.claim_for("db_default.update", target(django="4.2.16"))
+    new = table.claim_for("db_default.update", target(django="5.2.19"))
+    assert old is not None and new is not None
+    assert old.django == "django<5.0"
+    assert new.django == "django>=5.0"
+
+
+def test_no_claim_without_a_django_version(table: ClaimsTable) -> None:
+    judgement = table.judge("db_default.update", "kept", target(django=None))
+    assert judgement.outcome is Outcome.NO_CLAIM
+    assert judgement.claim is None
+
+
+@pytest.mark.parametrize(
+    ("driver", "version", "expected"),
+    [
+        ("psycopg", "3.0.18", False),
+        ("psycopg", "3.1.0", True),
+        ("psycopg", "3.2.3", True),
+        ("psycopg2", "2.9.9", True),
+    ],
+)
+def test_driver_term(table: ClaimsTable, driver: str, version: str, expected: bool) -> None:
+    cell = target(vendor="postgresql", server="15.20", driver=driver, driver_version=version)
+    assert table.judge("driver.server_side_cursors", expected, cell).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("driver.server_side_cursors", not expected, cell).outcome is Outcome.DIFFERS
+
+
+def test_bool_is_not_int(table: ClaimsTable) -> None:
+    judgement = table.judge("returning.insert", True, target())
+    assert judgement.outcome is Outcome.DIFFERS
+    assert judgement.expected == 1
+    assert table.judge("returning.insert", 1, target()).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("returning.insert", 1.0, target()).outcome is Outcome.DIFFERS
+    assert table.judge("locking.skip_locked", 1, target()).outcome is Outcome.DIFFERS
+
+
+def test_tuples_compare_like_lists(table: ClaimsTable) -> None:
+    assert table.judge("returning.columns", ["id", "name"], target()).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("returning.columns", ("id", "name"), target()).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("returning.columns", ["name", "id"], target()).outcome is Outcome.DIFFERS
+    assert table.judge("returning.rows", ([1, "a"],), target()).outcome is Outcome.AS_DOCUMENTED
+    assert table.judge("returning.rows", [[1, "b"]], target()).outcome is Outcome.DIFFERS
+
+
+def test_none_observed_differs_from_a_value(table: ClaimsTable) -> None:
+    assert table.judge("types.json", None, target()).outcome is Outcome.DIFFERS
+
+
+@pytest.mark.parametrize(
+    ("observed", "expected", "outcome"),
+    [
+        pytest.param([True], [1], Outcome.DIFFERS),
+        pytest.param({"rows": 1}, {"rows": True}, Outcome.DIFFERS),
+        pytest.param([(1, "a")], [[1, "a"]], Outcome.AS_DOCUMENTED),
+        pytest.param([[1, "a"]], [[1, "a"]], Outcome.AS_DOCUMENTED),
+        pytest.param({"rows": [1, 2]}, {"rows": [1, 2]}, Outcome.AS_DOCUMENTED),
+    ],
+)
+def test_nested_values_compare_like_json(observed: object, expected: object, outcome: Outcome) -> None:
+    # What is written is JSON: true and 1 stay apart and tuples are lists, at any depth.
+    table = ClaimsTable([claim("nested.value", Expect("*", expected))])
+    assert table.judge("nested.value", observed, target()).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        claim("x.y", Expect("mariadb<ten", True)),
+        claim("x.y", Expect("", True)),
+        claim("x.y", Expect("mssql", True)),
+        claim("x.y", Expect("*", True), Expect("*>=1", False)),
+        claim("x.y", Expect("*", True), django="django>=five"),
+        claim("x.y", Expect("*", True), django="Django>=5.0"),
+    ],
+)
+def test_an_invalid_spec_fails_when_the_table_is_built(bad: Claim) -> None:
+    with pytest.raises(SpecError):
+        ClaimsTable([claim("ok.check", Expect("*", 1)), bad])
+
+
+def test_source() -> None:
+    source = Source("5.2", "ref/databases", "MySQL notes > Row locking with QuerySet.select_for_update()")
+    assert str(source) == (
+        "Django 5.2 docs, ref/databases, MySQL notes > Row locking with QuerySet.select_for_update()"
+    )
+    assert source.url == "https://docs.djangoproject.com/en/5.2/ref/databases/"
+    assert Source("4.2", "topics/db/sql", "x").url == "https://docs.djangoproject.com/en/4.2/topics/db/sql/"
+
+
+def _shipped_claims() -> list[Claim]:
+    claims = [c for group in CLAIMS._claims.values() for c in group]
+    assert claims, "the shipped table is empty"
+    return claims
+
+
+@pytest.mark.parametrize("shipped", _shipped_claims(), ids=lambda c: f"{c.check}[{c.django}]")
+def test_shipped_claims_have_statement_and_source(shipped: Claim) -> None:
+    assert shipped.statement.strip()
+    assert shipped.behaviour.strip()
+    assert shipped.expect
+    assert isinstance(shipped.source, Source)
+    assert str(shipped.source).startswith("Django ")
+    assert shipped.source.url.startswith("https://docs.djangoproject.com/en/")
+    assert shipped.check in CLAIMS

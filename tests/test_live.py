@@ -1,0 +1,133 @@
+"""Cells run for real against this machine's PostgreSQL 15, MariaDB 10.11 and SQLite.
+
+Each cell runs in its own environment (built once under .dbcompat/envs), as
+``dbcompat run`` does. In CI a missing server URL fails these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.matrix import Matrix
+from harness.results import CellStatus, Outcome
+from harness.runner import run_cells
+
+pytestmark = pytest.mark.live
+
+
+def run(matrix: Matrix, patterns: list[str], results: Path, environ: dict[str, str]) -> tuple[list, list[str]]:
+    said: list[str] = []
+    summary = run_cells(matrix, matrix.select(patterns), results, environ=environ, say=said.append)
+    return list(summary.results), said
+
+
+def throwaway_databases(postgres_url: str, mariadb_url: str) -> list[str]:
+    import psycopg
+    import pymysql
+
+    with psycopg.connect(postgres_url.replace("postgres://", "postgresql://", 1)) as pg:
+        names = [row[0] for row in pg.execute("SELECT datname FROM pg_database WHERE datname LIKE 'dbcompat%'")]
+    connection = pymysql.connect(host="127.0.0.1", port=3306, user="root")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW DATABASES LIKE 'dbcompat%'")
+            names += [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+    return names
+
+
+def test_local_cells_run_and_report_the_server_version(
+    matrix: Matrix, tmp_path: Path, postgres_url: str, mariadb_url: str
+) -> None:
+    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES15": postgres_url, "DBCOMPAT_URL_MARIADB1011": mariadb_url}
+    patterns = [
+        f"{pair}-{django}"
+        for pair in (
+            "sqlite-sqlite3",
+            "postgres15-psycopg",
+            "postgres15-psycopg2",
+            "mariadb1011-mysqlclient",
+            "mariadb1011-connector",
+        )
+        for django in ("django52", "django61")
+    ]
+    results, said = run(matrix, patterns, tmp_path, environ)
+    assert [r.cell for r in results] == [c.id for c in matrix.select(patterns)]
+    assert len(results) == 10
+    for result in results:
+        assert result.status is CellStatus.RAN, (result.cell, result.reason)
+        assert (tmp_path / f"{result.cell}.json").exists()
+        assert result.server.version_mismatch is None
+        outcomes = {c.id: c.outcome for c in result.checks}
+        assert set(outcomes) == {"smoke.round_trip", "smoke.model_round_trip", "smoke.server_version"}
+        assert Outcome.HARNESS_ERROR not in outcomes.values(), result.checks
+        reported = result.server.version_reported or ""
+        if result.cell.startswith("postgres15"):
+            assert reported.startswith("15."), reported
+            assert result.server.provider == "url"
+        elif result.cell.startswith("mariadb1011"):
+            assert "MariaDB" in reported and reported.startswith("10.11."), reported
+        else:
+            assert result.server.provider == "in-process"
+        assert result.django_version is not None
+        assert result.django_version.startswith("5.2" if result.cell.endswith("django52") else "6.1")
+        driver_module = json.loads((tmp_path / f"{result.cell}.json").read_text())["driver"]["module"]
+        assert driver_module == matrix.cell(result.cell).driver.module
+    assert len(said) == 10
+    # Every throwaway database was dropped again.
+    assert throwaway_databases(postgres_url, mariadb_url) == []
+
+
+def test_passwords_never_reach_results_or_console(
+    matrix: Matrix, tmp_path: Path, postgres_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The local server trusts connections from 127.0.0.1, so any password is accepted and must be hidden.
+    secret = "Sekr1t-Pa55-zq"
+    url = postgres_url.replace("postgres@", f"postgres:{secret}@", 1)
+    assert secret in url
+    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES15": url}
+    results, said = run(matrix, ["postgres15-psycopg-django52"], tmp_path, environ)
+    assert results[0].status is CellStatus.RAN, results[0].reason
+    from harness.report import write_report
+
+    write_report(results, tmp_path / "report")
+    written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and not any(secret in text for text in written)
+    assert "postgres:***@" in results[0].server.origin
+    assert not any(secret in line for line in said)
+    captured = capfd.readouterr()
+    assert secret not in captured.out + captured.err
+
+
+def test_url_reaching_another_release_is_flagged(matrix: Matrix, tmp_path: Path, postgres_url: str) -> None:
+    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES14": postgres_url}
+    results, said = run(matrix, ["postgres14-psycopg-django52"], tmp_path, environ)
+    (result,) = results
+    assert result.status is CellStatus.RAN
+    assert result.server.version_mismatch is not None
+    assert result.server.version_mismatch.startswith("the matrix says postgresql 14 for postgres14, but the server")
+    assert "WARNING" in said[0]
+
+
+def test_url_reaching_another_vendor_is_flagged(matrix: Matrix, tmp_path: Path, mariadb_url: str) -> None:
+    environ = {**os.environ, "DBCOMPAT_URL_MYSQL84": mariadb_url}
+    results, _ = run(matrix, ["mysql84-mysqlclient-django52"], tmp_path, environ)
+    (result,) = results
+    assert result.server.version_mismatch is not None
+    assert "but the server is mariadb" in result.server.version_mismatch
+
+
+def test_unreachable_server_is_unavailable_and_others_still_run(matrix: Matrix, tmp_path: Path) -> None:
+    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES17": "postgres://postgres@127.0.0.1:1/postgres"}
+    results, _ = run(matrix, ["postgres17-psycopg-django52", "sqlite-sqlite3-django52"], tmp_path, environ)
+    by_cell = {r.cell: r for r in results}
+    unreachable = by_cell["postgres17-psycopg-django52"]
+    assert unreachable.status is CellStatus.UNAVAILABLE
+    assert unreachable.reason is not None and unreachable.reason.startswith("cannot connect:")
+    assert {c.outcome for c in unreachable.checks} == {Outcome.UNAVAILABLE}
+    assert by_cell["sqlite-sqlite3-django52"].status is CellStatus.RAN

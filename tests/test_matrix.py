@@ -1,0 +1,673 @@
+"""The matrix file: the shipped matrix.yaml, the cell logic, and how malformed files are reported."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from harness import cli
+from harness.errors import EXIT_BAD_INPUT, MatrixError, UsageError
+from harness.matrix import DEFAULT_MATRIX, Matrix, Server, load_matrix
+
+# -- the shipped matrix.yaml -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Matrix:
+    return load_matrix()
+
+
+SHIPPED_SERVERS = {
+    "sqlite": ("sqlite", None),
+    "mysql57": ("mysql", "5.7"),
+    "mysql80": ("mysql", "8.0"),
+    "mysql84": ("mysql", "8.4"),
+    "mariadb106": ("mariadb", "10.6"),
+    "mariadb1011": ("mariadb", "10.11"),
+    "mariadb114": ("mariadb", "11.4"),
+    "postgres14": ("postgresql", "14"),
+    "postgres15": ("postgresql", "15"),
+    "postgres17": ("postgresql", "17"),
+    "oracle23": ("oracle", "23"),
+}
+
+
+def test_shipped_matrix_is_the_default(shipped: Matrix) -> None:
+    assert DEFAULT_MATRIX.name == "matrix.yaml"
+    assert shipped.path == DEFAULT_MATRIX
+    assert load_matrix(DEFAULT_MATRIX) == shipped
+
+
+def test_shipped_django_versions(shipped: Matrix) -> None:
+    assert [(d.id, str(d.version)) for d in shipped.django] == [
+        ("django42", "4.2"),
+        ("django52", "5.2"),
+        ("django60", "6.0"),
+        ("django61", "6.1"),
+    ]
+    for django in shipped.django:
+        assert django.requirement == f"Django~={django.version}.0"
+        assert django.source.startswith(f"Django {django.version} docs")
+        assert django.supports
+
+
+def test_shipped_drivers(shipped: Matrix) -> None:
+    assert {d.id: d.vendors for d in shipped.drivers} == {
+        "mysqlclient": ("mysql", "mariadb"),
+        "connector": ("mysql", "mariadb"),
+        "psycopg": ("postgresql",),
+        "psycopg2": ("postgresql",),
+        "oracledb": ("oracle",),
+        "sqlite3": ("sqlite",),
+    }
+    assert shipped.driver("sqlite3").distribution is None
+    assert shipped.driver("psycopg").engine == "django.db.backends.postgresql"
+
+
+def test_shipped_servers(shipped: Matrix) -> None:
+    found = {s.id: (s.vendor, str(s.version) if s.version else None) for s in shipped.servers}
+    assert found == SHIPPED_SERVERS
+    sqlite = shipped.server("sqlite")
+    assert sqlite.in_process is True
+    assert sqlite.image is None
+    assert shipped.server("mysql80").image == "mysql:8.0"
+    assert shipped.server("mysql80").in_process is False
+    assert shipped.server("mysql80").start_timeout == 180
+    assert shipped.server("oracle23").start_timeout == 600
+    assert shipped.server("mariadb1011").url_variable == "DBCOMPAT_URL_MARIADB1011"
+
+
+def test_shipped_cells(shipped: Matrix) -> None:
+    ids = {cell.id for cell in shipped.cells}
+    assert "mysql80-connector-django52" in ids
+    assert "sqlite-sqlite3-django61" in ids
+    assert "oracle23-oracledb-django42" in ids
+    assert "postgres15-mysqlclient-django52" not in ids
+    assert "mysql80-psycopg-django52" not in ids
+    # sqlite 1 + mysql 3x2 + mariadb 3x2 + postgres 3x2 + oracle 1 = 20 server/driver pairs.
+    assert len(ids) == len(shipped.cells) == 20 * 4
+    for cell in shipped.cells:
+        assert cell.server.vendor in cell.driver.vendors, cell.id
+
+
+def test_cells_only_pair_drivers_with_their_vendors(shipped: Matrix) -> None:
+    pairs = {(c.server.id, c.driver.id) for c in shipped.cells}
+    expected = {
+        (server.id, driver.id)
+        for server in shipped.servers
+        for driver in shipped.drivers
+        if server.vendor in driver.vendors
+    }
+    assert pairs == expected
+    assert {d for s, d in pairs if s == "postgres15"} == {"psycopg", "psycopg2"}
+    assert {d for s, d in pairs if s == "mariadb106"} == {"mysqlclient", "connector"}
+
+
+def test_cell_env_name(shipped: Matrix) -> None:
+    cell = shipped.cell("mysql80-connector-django52")
+    assert cell.id == "mysql80-connector-django52"
+    assert cell.env_name == "django52-mysql80-connector"
+
+
+@pytest.mark.parametrize(
+    ("server", "django"),
+    [
+        ("mysql80", "django60"),
+        ("mysql84", "django61"),
+        ("mysql57", "django61"),  # no Django supports it: the newest overall
+        ("mariadb106", "django60"),
+        ("mariadb1011", "django61"),
+        ("postgres14", "django60"),
+        ("postgres15", "django61"),
+        ("sqlite", "django61"),  # no version in the matrix: unknown, so the newest
+        ("oracle23", "django61"),
+    ],
+)
+def test_shipped_newest_django_for(shipped: Matrix, server: str, django: str) -> None:
+    assert shipped.newest_django_for(shipped.server(server)).id == django
+
+
+@pytest.mark.parametrize(
+    ("django", "server", "expected"),
+    [
+        ("django42", "mysql57", False),
+        ("django42", "mysql80", True),
+        ("django52", "mysql80", True),  # docs say 8.0.11; the 8.0 series counts
+        ("django61", "mysql80", False),
+        ("django61", "mysql84", True),
+        ("django52", "mariadb106", True),
+        ("django61", "mariadb106", False),
+        ("django52", "postgres14", True),
+        ("django61", "postgres14", False),
+        ("django61", "postgres15", True),
+        ("django42", "oracle23", True),
+        ("django52", "sqlite", None),
+    ],
+)
+def test_shipped_supports_server(shipped: Matrix, django: str, server: str, expected: bool | None) -> None:
+    assert shipped.django_release(django).supports_server(shipped.server(server)) is expected
+
+
+def test_shipped_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["list", "--server", "mysql80", "--driver", "connector", "--django", "5.2"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines()[0].startswith("mysql80-connector-django52  python3.11  ")
+    assert out.splitlines()[-1] == f"1 cells from {DEFAULT_MATRIX}"
+
+
+# -- the logic, on small matrices ------------------------------------------------------
+
+SMALL = """\
+django:
+  - id: django42
+    version: "4.2"
+    python: "3.11"
+    supports: ["postgresql>=12", "mysql>=8", "sqlite>=3.21"]
+    source: "Django 4.2 docs, ref/databases"
+  - id: django52
+    version: "5.2"
+    python: "3.12"
+    requirement: "Django>=5.2,<5.3"
+    supports: ["postgresql>=14", "mysql>=8.0.11"]
+    source: "Django 5.2 docs, ref/databases"
+drivers:
+  - id: psycopg
+    name: psycopg 3
+    engine: django.db.backends.postgresql
+    module: psycopg
+    vendors: [postgresql]
+  - id: connector
+    name: MySQL Connector/Python
+    engine: mysql.connector.django
+    module: mysql.connector
+    vendors: [mysql, mariadb]
+  - id: sqlite3
+    name: sqlite3
+    engine: django.db.backends.sqlite3
+    module: sqlite3
+    vendors: [sqlite]
+servers:
+  - {id: sqlite, vendor: sqlite}
+  - {id: postgres13, vendor: postgresql, version: "13", image: "postgres:13"}
+  - {id: postgres15, vendor: postgresql, version: "15", image: "postgres:15"}
+  - {id: mysql80, vendor: mysql, version: "8.0", image: "mysql:8.0", start_timeout: 30}
+  - {id: mariadb1011, vendor: mariadb, version: "10.11", image: "mariadb:10.11"}
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Matrix:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    return load_matrix(path)
+
+
+def test_small_matrix_values(small: Matrix, tmp_path: Path) -> None:
+    assert small.path == tmp_path / "small.yaml"
+    assert [d.requirement for d in small.django] == ["Django~=4.2.0", "Django>=5.2,<5.3"]
+    assert small.django_release("django52").python == "3.12"
+    assert small.django_release("django52").supports == ("postgresql>=14", "mysql>=8.0.11")
+    assert small.server("mysql80").start_timeout == 30
+    assert small.server("mysql80").version == Version("8.0")
+    assert small.server("sqlite").version is None
+    assert small.driver("connector").vendors == ("mysql", "mariadb")
+    assert dataclasses.is_dataclass(small) and small.server("sqlite").in_process
+
+
+def test_load_matrix_accepts_a_string_path(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert load_matrix(str(path)).path == path
+
+
+def test_small_cells(small: Matrix) -> None:
+    assert [c.id for c in small.cells] == [
+        "sqlite-sqlite3-django42",
+        "sqlite-sqlite3-django52",
+        "postgres13-psycopg-django42",
+        "postgres13-psycopg-django52",
+        "postgres15-psycopg-django42",
+        "postgres15-psycopg-django52",
+        "mysql80-connector-django42",
+        "mysql80-connector-django52",
+        "mariadb1011-connector-django42",
+        "mariadb1011-connector-django52",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "installed"),
+    [
+        ("postgres15-psycopg-django52", None),
+        ("django52-postgres15-psycopg", None),
+        ("psycopg-django52-postgres15", None),
+        ("postgres15-psycopg", Version("5.2.19")),
+        ("postgres15-psycopg", Version("5.2")),
+        ("postgres15-psycopg-django52", Version("4.2.16")),  # an explicit Django wins
+    ],
+)
+def test_cell_by_name(small: Matrix, name: str, installed: Version | None) -> None:
+    cell = small.cell(name, installed_django=installed)
+    assert cell.id == "postgres15-psycopg-django52"
+    assert cell.server is small.server("postgres15")
+    assert cell.driver is small.driver("psycopg")
+    assert cell.django is small.django_release("django52")
+
+
+def test_cell_uses_installed_django_series(small: Matrix) -> None:
+    assert small.cell("mysql80-connector", installed_django=Version("4.2.16")).django.id == "django42"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "postgres16-psycopg-django52",  # unknown server
+        "postgres15-psycopg3-django52",  # unknown driver
+        "postgres15-psycopg-django99",  # unknown Django
+        "postgres15-psycopg-django52-extra",
+        "postgres15-django52",  # no driver
+        "psycopg-django52",  # no server
+        "postgres15-postgres13-psycopg-django52",  # two servers
+        "postgres15-psycopg-django42-django52",  # two Django versions
+        "",
+    ],
+)
+def test_cell_rejects_unknown_or_incomplete_names(small: Matrix, name: str) -> None:
+    with pytest.raises(UsageError, match=r"is not a cell of small\.yaml"):
+        small.cell(name, installed_django=Version("5.2.19"))
+
+
+def test_cell_rejects_a_driver_that_does_not_talk_to_the_server(small: Matrix) -> None:
+    with pytest.raises(UsageError, match="driver 'psycopg' does not talk to mysql") as raised:
+        small.cell("mysql80-psycopg-django52")
+    assert "mysql80" in str(raised.value)
+
+
+def test_cell_without_django_needs_the_installed_version(small: Matrix) -> None:
+    with pytest.raises(UsageError, match="names no Django version") as raised:
+        small.cell("postgres15-psycopg")
+    assert "postgres15-psycopg-django52" in str(raised.value)
+
+
+def test_cell_with_an_installed_django_not_in_the_matrix(small: Matrix) -> None:
+    with pytest.raises(UsageError, match=r"installed Django 6\.0\.1 is not in small\.yaml") as raised:
+        small.cell("postgres15-psycopg", installed_django=Version("6.0.1"))
+    assert "4.2, 5.2" in str(raised.value)
+
+
+def test_lookup_by_unknown_id(small: Matrix) -> None:
+    with pytest.raises(UsageError, match=r"no server 'oracle23' in small\.yaml"):
+        small.server("oracle23")
+    with pytest.raises(UsageError, match="no driver 'psycopg2'"):
+        small.driver("psycopg2")
+    with pytest.raises(UsageError, match="no Django version 'django60'"):
+        small.django_release("django60")
+
+
+def _ids(cells: tuple) -> list[str]:
+    return [c.id for c in cells]
+
+
+def test_select_everything_without_filters(small: Matrix) -> None:
+    assert small.select() == small.cells
+
+
+def test_select_by_pattern(small: Matrix) -> None:
+    assert _ids(small.select(["postgres1*-psycopg-django52"])) == [
+        "postgres13-psycopg-django52",
+        "postgres15-psycopg-django52",
+    ]
+    assert _ids(small.select(["sqlite-*", "*-connector-django42"])) == [
+        "sqlite-sqlite3-django42",
+        "sqlite-sqlite3-django52",
+        "mysql80-connector-django42",
+        "mariadb1011-connector-django42",
+    ]
+    assert small.select(["nothing-*"]) == ()
+
+
+def test_select_by_filters(small: Matrix) -> None:
+    assert _ids(small.select(servers=["m*"], django=["django52"])) == [
+        "mysql80-connector-django52",
+        "mariadb1011-connector-django52",
+    ]
+    assert _ids(small.select(servers=["postgres15", "sqlite"], drivers=["*"], django=["*42"])) == [
+        "sqlite-sqlite3-django42",
+        "postgres15-psycopg-django42",
+    ]
+    # Every filter must hold: no psycopg cell on a MySQL server.
+    assert small.select(servers=["mysql80"], drivers=["psycopg"]) == ()
+
+
+def test_select_patterns_and_filters_combine(small: Matrix) -> None:
+    assert _ids(small.select(["*-django52"], servers=["postgres*"])) == [
+        "postgres13-psycopg-django52",
+        "postgres15-psycopg-django52",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"servers": ["oracle*"]}, "no server matches 'oracle*' in small.yaml"),
+        ({"servers": ["sqlite", "cockroach"]}, "no server matches 'cockroach'"),
+        ({"drivers": ["psycopg2"]}, "no driver matches 'psycopg2'"),
+        ({"django": ["django6*"]}, "no Django version matches 'django6*'"),
+    ],
+)
+def test_select_rejects_filters_that_match_nothing(small: Matrix, kwargs: dict, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        small.select(**kwargs)
+    assert message in str(raised.value)
+    assert "; known: " in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        ("postgres15", "django52"),
+        ("postgres13", "django42"),  # 5.2 wants PostgreSQL 14
+        ("mysql80", "django52"),
+        ("mariadb1011", "django52"),  # no Django names MariaDB: unknown, so the newest
+        ("sqlite", "django52"),
+    ],
+)
+def test_newest_django_for(small: Matrix, server: str, expected: str) -> None:
+    assert small.newest_django_for(small.server(server)).id == expected
+
+
+def test_newest_django_for_a_server_no_django_supports(small: Matrix) -> None:
+    old = Server("mysql57", "mysql", Version("5.7"), "mysql:5.7", 180)
+    assert small.newest_django_for(old).id == "django52"
+
+
+def test_supports_server(small: Matrix) -> None:
+    django42, django52 = small.django
+    postgres13 = small.server("postgres13")
+    assert django42.supports_server(postgres13) is True
+    assert django52.supports_server(postgres13) is False
+    # The matrix names the 8.0 series; the docs name 8.0.11: the series counts as supported.
+    assert django52.supports_server(small.server("mysql80")) is True
+    # No spec for MariaDB in either entry, and no version for SQLite: unknown.
+    assert django52.supports_server(small.server("mariadb1011")) is None
+    assert django42.supports_server(small.server("sqlite")) is None
+    # A patch release below the documented minimum is not supported.
+    assert django52.supports_server(Server("m", "mysql", Version("8.0.10"), "i", 1)) is False
+
+
+# -- malformed matrix files ------------------------------------------------------------
+
+# Line numbers below are those of VALID; each case changes it in one place.
+VALID = """\
+django:
+  - id: django42
+    version: "4.2"
+    python: "3.11"
+    supports: ["mysql>=8", "mariadb>=10.4", "sqlite>=3.21"]
+    source: "Django 4.2 docs"
+drivers:
+  - id: mysqlclient
+    name: mysqlclient
+    engine: django.db.backends.mysql
+    module: MySQLdb
+    vendors: [mysql, mariadb]
+  - id: sqlite3
+    name: sqlite3
+    engine: django.db.backends.sqlite3
+    module: sqlite3
+    vendors: [sqlite]
+servers:
+  - id: sqlite
+    vendor: sqlite
+  - id: mysql80
+    vendor: mysql
+    version: "8.0"
+    image: "mysql:8.0"
+"""
+
+
+def changed(old: str, new: str) -> str:
+    assert VALID.count(old) == 1, old
+    return VALID.replace(old, new)
+
+
+def test_the_valid_base_loads(tmp_path: Path) -> None:
+    path = tmp_path / "valid.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    assert [c.id for c in load_matrix(path).cells] == [
+        "sqlite-sqlite3-django42",
+        "mysql80-mysqlclient-django42",
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Bad:
+    content: str | bytes | None  # None: the path is a directory; "missing": no file at all
+    line: int | None
+    keywords: tuple[str, ...]
+
+
+MISSING = "<missing>"
+
+BAD = {
+    "yaml-syntax": Bad(changed("    module: MySQLdb\n", "    module: MySQLdb: x\n"), 11, ("YAML syntax error",)),
+    "yaml-unclosed-flow": Bad(
+        changed('    image: "mysql:8.0"\n', '    image: ["mysql:8.0"\n'),
+        25,
+        ("YAML syntax error", "expected ','"),
+    ),
+    "two-documents": Bad(VALID + "---\nservers: []\n", 25, ("YAML syntax error", "document")),
+    "empty-file": Bad("", None, ("empty", "django, drivers and servers")),
+    "only-comments": Bad("# nothing here\n\n", None, ("empty",)),
+    "top-level-list": Bad("- django\n- drivers\n- servers\n", 1, ("top level must be a mapping",)),
+    "top-level-scalar": Bad("matrix\n", 1, ("top level must be a mapping",)),
+    "unknown-top-level-key": Bad(
+        VALID + "extras: true\n", 25, ("extras: unknown key", "allowed here: django, drivers, servers")
+    ),
+    "missing-top-level-key": Bad(VALID[: VALID.index("servers:")], 1, ("servers: missing", "required")),
+    "unknown-server-key": Bad(
+        VALID + "    port: 3306\n", 25, ("servers[1].port: unknown key", "id, vendor, version, image")
+    ),
+    "unknown-django-key": Bad(
+        changed('    python: "3.11"\n', '    python: "3.11"\n    pythn: "3.12"\n'),
+        5,
+        ("django[0].pythn: unknown key", "supports, source"),
+    ),
+    "server-without-vendor": Bad(changed("    vendor: mysql\n", ""), 21, ("servers[1].vendor: missing",)),
+    "driver-without-module": Bad(changed("    module: MySQLdb\n", ""), 8, ("drivers[0].module: missing", "required")),
+    "float-version": Bad(
+        changed('    version: "8.0"\n', "    version: 8.0\n"),
+        23,
+        ("servers[1].version: must be a string", "quote versions"),
+    ),
+    "float-django-version": Bad(
+        changed('    version: "4.2"\n', "    version: 4.2\n"), 3, ("django[0].version: must be a string",)
+    ),
+    "bad-version-string": Bad(
+        changed('    version: "8.0"\n', '    version: "eight"\n'),
+        23,
+        ("servers[1].version", "'eight' is not a version"),
+    ),
+    "bad-python-version": Bad(
+        changed('    python: "3.11"\n', '    python: "3.x"\n'), 4, ("django[0].python", "is not a version")
+    ),
+    "unknown-server-vendor": Bad(
+        changed("    vendor: mysql\n", "    vendor: mssql\n"),
+        22,
+        ("servers[1].vendor", "unknown vendor 'mssql'", "known vendors"),
+    ),
+    "unknown-driver-vendor": Bad(
+        changed("    vendors: [mysql, mariadb]\n", "    vendors: [mysql, mariadb, db2]\n"),
+        12,
+        ("drivers[0].vendors[2]", "unknown vendor 'db2'"),
+    ),
+    "duplicate-server-id": Bad(
+        changed("  - id: mysql80\n", "  - id: sqlite\n"), 21, ("servers[1].id", "duplicate id 'sqlite'")
+    ),
+    "duplicate-driver-id": Bad(
+        changed("  - id: sqlite3\n", "  - id: mysqlclient\n"),
+        13,
+        ("drivers[1].id", "duplicate id 'mysqlclient'"),
+    ),
+    "duplicate-key": Bad(
+        changed("    vendor: mysql\n", "    vendor: mysql\n    vendor: mariadb\n"),
+        23,
+        ("key 'vendor' appears twice",),
+    ),
+    "upper-case-id": Bad(
+        changed("  - id: mysql80\n", "  - id: MySQL80\n"),
+        21,
+        ("servers[1].id", "lower-case letters and digits"),
+    ),
+    "id-with-dash": Bad(
+        changed("  - id: django42\n", "  - id: django-42\n"), 2, ("django[0].id", "lower-case letters")
+    ),
+    "server-without-image": Bad(changed('    image: "mysql:8.0"\n', ""), 21, ("servers[1]", "needs 'image'")),
+    "server-without-version": Bad(changed('    version: "8.0"\n', ""), 21, ("servers[1]", "needs 'version'")),
+    "sqlite-with-image": Bad(
+        changed("    vendor: sqlite\n", '    vendor: sqlite\n    image: "sqlite:3"\n'),
+        21,
+        ("servers[0].image", "SQLite runs in-process; remove 'image'"),
+    ),
+    "vendor-without-driver": Bad(
+        VALID + '  - {id: pg15, vendor: postgresql, version: "15", image: "postgres:15"}\n',
+        25,
+        ("servers[2].vendor", "no driver talks to 'postgresql'"),
+    ),
+    "empty-servers": Bad(
+        VALID[: VALID.index("servers:")] + "servers: []\n", 18, ("servers", "must be a non-empty list")
+    ),
+    "empty-supports": Bad(
+        changed('    supports: ["mysql>=8", "mariadb>=10.4", "sqlite>=3.21"]\n', "    supports: []\n"),
+        5,
+        ("django[0].supports", "must be a non-empty list"),
+    ),
+    "vendors-not-a-list": Bad(
+        changed("    vendors: [sqlite]\n", "    vendors: sqlite\n"), 17, ("drivers[1].vendors", "list")
+    ),
+    "server-not-a-mapping": Bad(
+        changed("  - id: sqlite\n    vendor: sqlite\n", "  - sqlite\n"),
+        19,
+        ("servers[0]", "must be a mapping", "id, vendor, version, image, start_timeout"),
+    ),
+    "bad-supports-specifier": Bad(
+        changed('"mariadb>=10.4"', '"mariadb>=ten"'), 5, ("django[0].supports", "bad version specifier")
+    ),
+    "supports-unknown-vendor": Bad(
+        changed('"mariadb>=10.4"', '"maria>=10.4"'), 5, ("django[0].supports", "unknown vendor 'maria'")
+    ),
+    "supports-star": Bad(changed('"sqlite>=3.21"', '"*"'), 5, ("django[0].supports", "must name one vendor")),
+    "start-timeout-zero": Bad(VALID + "    start_timeout: 0\n", 25, ("servers[1].start_timeout", "greater than 0")),
+    "start-timeout-negative": Bad(
+        VALID + "    start_timeout: -5\n", 25, ("servers[1].start_timeout", "greater than 0")
+    ),
+    "start-timeout-string": Bad(VALID + '    start_timeout: "60"\n', 25, ("servers[1].start_timeout", "integer")),
+    "no-such-file": Bad(MISSING, None, ("no such file", "--matrix")),
+    "directory": Bad(None, None, ("cannot read the matrix file", "directory")),
+    "invalid-utf8": Bad(VALID.encode() + b"# caf\xe9\n", None, ("cannot read the matrix file", "utf-8")),
+}
+
+
+def _write(tmp_path: Path, case: Bad) -> Path:
+    path = tmp_path / "bad-matrix.yaml"
+    if case.content is None:
+        path.mkdir()
+    elif isinstance(case.content, bytes):
+        path.write_bytes(case.content)
+    elif case.content != MISSING:
+        path.write_text(case.content, encoding="utf-8")
+    return path
+
+
+def _tree(root: Path) -> set[Path]:
+    return set(root.rglob("*"))
+
+
+def _check_message(message: str, path: Path, case: Bad) -> None:
+    if case.line is None:
+        assert message.startswith(f"{path}: "), message
+    else:
+        assert message.startswith(f"{path}:{case.line}: "), message
+    for keyword in case.keywords:
+        assert keyword in message, (keyword, message)
+    assert "\n" not in message
+    assert "Traceback" not in message
+
+
+def test_enough_distinct_malformed_cases() -> None:
+    assert len(BAD) >= 18
+    contents = [case.content for case in BAD.values()]
+    assert len({repr(c) for c in contents}) == len(contents)
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_load_matrix_rejects(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = BAD[name]
+    path = _write(tmp_path, case)
+    monkeypatch.chdir(tmp_path)
+    before = _tree(tmp_path)
+    with pytest.raises(MatrixError) as raised:
+        load_matrix(path)
+    _check_message(str(raised.value), path, case)
+    assert raised.value.exit_status == EXIT_BAD_INPUT
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_cli_list_rejects(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = BAD[name]
+    path = _write(tmp_path, case)
+    monkeypatch.chdir(tmp_path)
+    before = _tree(tmp_path)
+    status = cli.main(["list", "--matrix", str(path)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert err.endswith("\n")
+    prefix = "dbcompat: error: "
+    assert lines[0].startswith(prefix)
+    _check_message(lines[0][len(prefix) :], path, case)
+    assert not (tmp_path / "reports").exists()
+    assert _tree(tmp_path) == before
+
+
+def test_cli_message_is_the_matrix_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, BAD["float-version"])
+    with pytest.raises(MatrixError) as raised:
+        load_matrix(path)
+    assert cli.main(["list", "--matrix", str(path)]) == 2
+    assert capsys.readouterr().err == f"dbcompat: error: {raised.value}\n"
+
+
+def test_line_numbers_follow_the_file(tmp_path: Path) -> None:
+    # The same mistake two lines further down is reported two lines further down.
+    path = tmp_path / "m.yaml"
+    path.write_text("# one\n# two\n" + changed('    version: "8.0"\n', "    version: 8.0\n"), encoding="utf-8")
+    with pytest.raises(MatrixError, match=re.escape(f"{path}:25: servers[1].version")):
+        load_matrix(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(VALID.replace("source: ", "source: \x00", 1), id="nul-character"),
+        pytest.param("? [django]\n: 1\n", id="complex-mapping-key"),
+        pytest.param("django: &loop [*loop]\n", id="recursive-alias"),
+    ],
+)
+def test_odd_yaml_is_one_matrix_error(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MatrixError) as raised:
+        load_matrix(path)
+    assert str(raised.value).startswith(f"{path}")
+    assert "\n" not in str(raised.value)

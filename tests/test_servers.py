@@ -1,0 +1,265 @@
+"""Where servers come from: URLs, container plans (up to the Docker client), throwaway names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.errors import ServerUnavailable, UnsafeOperation, UsageError
+from harness.matrix import Matrix
+from harness.servers import ServerPool, locate_server
+from harness.servers import containers as containers_module
+from harness.servers.containers import ContainerPlan, plan_container, start_container
+from harness.servers.throwaway import (
+    Throwaway,
+    create_statements,
+    drop_statements,
+    throwaway_name,
+)
+from harness.servers.urls import build_url, mask_url, parse_server_url
+
+# -- URLs ---------------------------------------------------------------------------------
+
+
+def test_mysql_url_gives_django_settings() -> None:
+    settings = parse_server_url("DBCOMPAT_URL_MARIADB1011", "mysql://root@127.0.0.1:3306/", "mariadb")
+    assert settings["HOST"] == "127.0.0.1"
+    assert settings["PORT"] == 3306
+    assert settings["USER"] == "root"
+    assert settings["ADMIN_NAME"] is None
+    assert "ENGINE" not in settings
+
+
+def test_mariadb_scheme_is_accepted_for_mariadb_only() -> None:
+    settings = parse_server_url("V", "mariadb://u:p@db.example:3307/app", "mariadb")
+    assert (settings["HOST"], settings["PORT"], settings["ADMIN_NAME"]) == ("db.example", 3307, "app")
+    with pytest.raises(UsageError, match="scheme 'mariadb' does not reach a mysql server"):
+        parse_server_url("V", "mariadb://u@h/", "mysql")
+
+
+def test_postgres_url_keeps_options_and_decodes_password() -> None:
+    settings = parse_server_url("V", "postgres://app:se%40cret@h:5433/db?sslmode=disable", "postgresql")
+    assert settings["PASSWORD"] == "se@cret"
+    assert settings["OPTIONS"] == {"sslmode": "disable"}
+    assert settings["ADMIN_NAME"] == "db"
+
+
+@pytest.mark.parametrize(
+    ("url", "vendor", "message"),
+    [
+        ("postgres://u@h/db", "mariadb", "scheme 'postgres' does not reach a mariadb server"),
+        ("mysql://u:hunter2@h:notaport/", "mysql", "malformed URL"),
+        ("127.0.0.1:3306", "mysql", "does not reach a mysql server"),
+        ("mysql:///db", "mysql", "no host"),
+        ("oracle://u@h:1521/FREEPDB1", "postgresql", "does not reach a postgresql server"),
+    ],
+)
+def test_bad_urls_name_the_variable_and_hide_the_password(url: str, vendor: str, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_server_url("DBCOMPAT_URL_X", url, vendor)
+    text = str(raised.value)
+    assert text.startswith("DBCOMPAT_URL_X=")
+    assert message in text
+    assert "hunter2" not in text
+
+
+def test_mask_url() -> None:
+    assert mask_url("postgres://app:s3cret@h:5432/db") == "postgres://app:***@h:5432/db"
+    assert mask_url("mysql://root@h/") == "mysql://root@h/"
+
+
+def test_build_url_round_trips_through_parse() -> None:
+    url = build_url("postgresql", "localhost", 49153, "postgres", "p@ss/word", "postgres")
+    settings = parse_server_url("V", url, "postgresql")
+    assert (settings["PORT"], settings["PASSWORD"], settings["ADMIN_NAME"]) == (
+        49153,
+        "p@ss/word",
+        "postgres",
+    )
+
+
+def test_locate_server(matrix: Matrix) -> None:
+    sqlite = locate_server(matrix.server("sqlite"), {})
+    assert sqlite is not None and sqlite.provider == "in-process"
+    assert locate_server(matrix.server("postgres15"), {}) is None
+    environ = {"DBCOMPAT_URL_POSTGRES15": "postgres://postgres:pw@127.0.0.1:5432/postgres"}
+    found = locate_server(matrix.server("postgres15"), environ)
+    assert found is not None
+    assert found.provider == "url"
+    assert found.origin == "DBCOMPAT_URL_POSTGRES15=postgres://postgres:***@127.0.0.1:5432/postgres"
+    assert found.secrets == ("pw",)
+    assert found.admin_name == "postgres"
+
+
+# -- containers: plans, and everything up to the Docker client --------------------------------
+
+
+def test_container_plans(matrix: Matrix) -> None:
+    mysql = plan_container(matrix.server("mysql80"), {})
+    assert (mysql.image, mysql.class_name, mysql.port, mysql.user) == (
+        "mysql:8.0",
+        "MySqlContainer",
+        3306,
+        "root",
+    )
+    assert mysql.kwargs["password"] == mysql.password and len(mysql.password) >= 16
+    mariadb = plan_container(matrix.server("mariadb114"), {})
+    assert (mariadb.image, mariadb.class_name) == ("mariadb:11.4", "MySqlContainer")
+    postgres = plan_container(matrix.server("postgres17"), {})
+    assert (postgres.image, postgres.class_name, postgres.port) == ("postgres:17", "PostgresContainer", 5432)
+    oracle = plan_container(matrix.server("oracle23"), {})
+    assert oracle.image == "gvenzl/oracle-free:23-slim-faststart"
+    assert (oracle.class_name, oracle.port, oracle.dbname) == ("OracleDbContainer", 1521, "FREEPDB1")
+    assert oracle.start_timeout == 600  # from matrix.yaml: Oracle takes minutes
+    assert postgres.start_timeout == 180  # the default
+
+
+def test_passwords_differ_per_plan(matrix: Matrix) -> None:
+    server = matrix.server("postgres15")
+    assert plan_container(server, {}).password != plan_container(server, {}).password
+
+
+def test_start_timeout_can_be_raised_by_environment(matrix: Matrix) -> None:
+    plan = plan_container(matrix.server("oracle23"), {"DBCOMPAT_START_TIMEOUT": "1200"})
+    assert plan.start_timeout == 1200
+    with pytest.raises(UsageError, match="DBCOMPAT_START_TIMEOUT='soon'"):
+        plan_container(matrix.server("oracle23"), {"DBCOMPAT_START_TIMEOUT": "soon"})
+
+
+class FakeDockerClient:
+    """Stands in for testcontainers' Docker client: records what would be sent to the engine."""
+
+    created: list[dict[str, Any]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        pass
+
+    def create(self, image: str, **kwargs: Any) -> Any:
+        FakeDockerClient.created.append({"image": image, **kwargs})
+        raise RuntimeError("the fake engine stops here")
+
+
+@pytest.mark.parametrize(
+    ("server_id", "env_keys", "port"),
+    [
+        ("mysql84", {"MYSQL_ROOT_PASSWORD", "MYSQL_DATABASE"}, 3306),
+        ("mariadb1011", {"MYSQL_ROOT_PASSWORD", "MYSQL_DATABASE"}, 3306),
+        ("postgres15", {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}, 5432),
+        ("oracle23", {"ORACLE_PASSWORD"}, 1521),
+    ],
+)
+def test_testcontainers_receive_image_env_and_ports(
+    matrix: Matrix, monkeypatch: pytest.MonkeyPatch, server_id: str, env_keys: set[str], port: int
+) -> None:
+    from testcontainers.core import container as tc_container
+
+    FakeDockerClient.created = []
+    monkeypatch.setattr(tc_container, "DockerClient", FakeDockerClient)
+    monkeypatch.setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+    monkeypatch.setattr("testcontainers.core.config.testcontainers_config.ryuk_disabled", True)
+    plan = plan_container(matrix.server(server_id), {})
+    with pytest.raises(ServerUnavailable, match="did not become ready") as raised:
+        start_container(plan)
+    assert plan.password not in str(raised.value)
+    (sent,) = FakeDockerClient.created
+    assert sent["image"] == plan.image
+    assert env_keys <= set(sent["environment"])
+    assert plan.password in sent["environment"].values()
+    assert str(port) in sent["ports"]
+
+
+def test_timeout_reaches_testcontainers_wait_budget(matrix: Matrix, monkeypatch: pytest.MonkeyPatch) -> None:
+    from testcontainers.core import container as tc_container
+    from testcontainers.core.config import testcontainers_config
+
+    monkeypatch.setattr(tc_container, "DockerClient", FakeDockerClient)
+    monkeypatch.setattr(testcontainers_config, "ryuk_disabled", True)
+    monkeypatch.setattr(testcontainers_config, "max_tries", testcontainers_config.max_tries)
+    plan = plan_container(matrix.server("oracle23"), {"DBCOMPAT_START_TIMEOUT": "900"})
+    with pytest.raises(ServerUnavailable):
+        start_container(plan)
+    assert testcontainers_config.timeout == pytest.approx(900, abs=testcontainers_config.sleep_time)
+
+
+def test_failed_start_is_cleaned_up_and_reports_what_the_server_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+
+    class Container:
+        def start(self) -> None:
+            events.append("start")
+            raise TimeoutError("Container did not emit logs")
+
+        def get_logs(self) -> tuple[bytes, bytes]:
+            return b"", b"[ERROR] InnoDB: out of disk space\n"
+
+        def stop(self) -> None:
+            events.append("stop")
+
+    monkeypatch.setattr(containers_module, "build_container", lambda plan: Container())
+    plan = ContainerPlan("mysql80", "mysql", "mysql:8.0", "m", "C", 3306, "root", "pw", "test", 5)
+    with pytest.raises(ServerUnavailable) as raised:
+        start_container(plan)
+    assert events == ["start", "stop"]
+    message = str(raised.value)
+    assert "did not become ready within 5s" in message
+    assert "InnoDB: out of disk space" in message
+    assert "Hint: raise DBCOMPAT_START_TIMEOUT" in message
+
+
+def test_no_docker_engine_makes_the_server_unavailable(matrix: Matrix, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Point the Docker client at a socket nobody listens on: the real client call fails.
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    pool = ServerPool({})
+    with pytest.raises(ServerUnavailable, match="no Docker engine; set DBCOMPAT_URL_MYSQL80"):
+        pool.provide(matrix.server("mysql80"))
+    # The failure is remembered: one attempt per server per run.
+    with pytest.raises(ServerUnavailable, match="no Docker engine"):
+        pool.provide(matrix.server("mysql80"))
+    assert pool.starts == 0
+
+
+def test_pool_prefers_url_and_passes_started_servers_to_cells(matrix: Matrix) -> None:
+    environ = {"DBCOMPAT_URL_MARIADB1011": "mysql://root@127.0.0.1:3306/"}
+    pool = ServerPool(environ)
+    provided = pool.provide(matrix.server("mariadb1011"))
+    assert provided.provider == "url"
+    assert pool.provide(matrix.server("mariadb1011")) is provided
+    child: dict[str, str] = {}
+    pool.child_environ(child)
+    assert child == {}  # nothing was started, so nothing to pass on
+
+
+# -- throwaway databases ------------------------------------------------------------------------
+
+
+def test_throwaway_names_are_prefixed_and_fit_every_vendor() -> None:
+    name = throwaway_name("1a2b3c4d", "gw11")
+    assert name == "dbcompat_1a2b3c4d_gw11"
+    assert len(name) <= 30
+
+
+@pytest.mark.parametrize("name", ["test", "postgres", "dbcompat", "app_dbcompat_x", 'dbcompat_x"; DROP'])
+def test_refuses_names_it_would_not_create(name: str) -> None:
+    with pytest.raises(UnsafeOperation, match="refusing"):
+        create_statements("postgresql", name)
+    with pytest.raises(UnsafeOperation, match="refusing"):
+        drop_statements("mysql", name)
+
+
+def test_drops_only_what_it_created() -> None:
+    throwaway = Throwaway()
+    with pytest.raises(UnsafeOperation, match="this run did not create it"):
+        throwaway.drop_statements("postgresql", "dbcompat_other_main")
+    throwaway.mark_created("dbcompat_mine_main")
+    assert throwaway.drop_statements("postgresql", "dbcompat_mine_main") == [
+        'DROP DATABASE IF EXISTS "dbcompat_mine_main"'
+    ]
+
+
+def test_vendor_statements() -> None:
+    assert create_statements("mariadb", "dbcompat_a_main") == ["CREATE DATABASE `dbcompat_a_main`"]
+    oracle = create_statements("oracle", "dbcompat_a_main", "Pw_1")
+    assert oracle[0] == 'CREATE USER "DBCOMPAT_A_MAIN" IDENTIFIED BY "Pw_1" QUOTA UNLIMITED ON USERS'
+    assert "CREATE SESSION" in oracle[1] and "CREATE TABLE" in oracle[1]
+    assert drop_statements("oracle", "dbcompat_a_main") == ['DROP USER "DBCOMPAT_A_MAIN" CASCADE']
