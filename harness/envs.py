@@ -31,10 +31,12 @@ class EnvPlan:
     name: str
     python: str  # "3.12"
     requirements: tuple[str, ...]
+    harness_dependencies: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
-        text = json.dumps([self.python, sorted(self.requirements)])
+        """Changes whenever the environment should hold something else, the harness's own needs included."""
+        text = json.dumps([self.python, sorted(self.requirements), sorted(self.harness_dependencies)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -42,7 +44,23 @@ def plan_env(cell: Cell, root: Path = PROJECT_ROOT) -> EnvPlan:
     requirements = [f"-e {root}", cell.django.requirement]
     if cell.driver.requirement:
         requirements.append(cell.driver.requirement)
-    return EnvPlan(f"{cell.django.id}-{cell.driver.id}", cell.django.python, tuple(requirements))
+    return EnvPlan(
+        f"{cell.django.id}-{cell.driver.id}",
+        cell.django.python,
+        tuple(requirements),
+        harness_dependencies(root),
+    )
+
+
+def harness_dependencies(root: Path) -> tuple[str, ...]:
+    """What the harness itself needs in every environment (pyproject.toml's dependencies)."""
+    import tomllib
+
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return ()
+    return tuple(project.get("dependencies", ()))
 
 
 def envs_dir(environ: Mapping[str, str], root: Path = PROJECT_ROOT) -> Path:

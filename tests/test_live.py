@@ -131,3 +131,57 @@ def test_unreachable_server_is_unavailable_and_others_still_run(matrix: Matrix, 
     assert unreachable.reason is not None and unreachable.reason.startswith("cannot connect:")
     assert {c.outcome for c in unreachable.checks} == {Outcome.UNAVAILABLE}
     assert by_cell["sqlite-sqlite3-django52"].status is CellStatus.RAN
+
+
+def test_xdist_workers_on_postgres_each_work_in_their_own_database(
+    matrix: Matrix, tmp_path: Path, postgres_url: str, mariadb_url: str
+) -> None:
+    import subprocess
+
+    from harness.envs import PROJECT_ROOT, ensure_env, plan_env
+
+    cell = matrix.cell("postgres15-psycopg-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "suites",
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+            f"--dbcompat-cell={cell.id}",
+            f"--dbcompat-results={tmp_path}",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DBCOMPAT_URL_POSTGRES15": postgres_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / f"{cell.id}.json").read_text())
+    assert data["status"] == "ran"
+    assert {c["id"] for c in data["checks"]} == {"smoke.round_trip", "smoke.model_round_trip", "smoke.server_version"}
+    assert throwaway_databases(postgres_url, mariadb_url) == []
+
+
+def test_the_database_named_in_the_url_is_left_alone(matrix: Matrix, tmp_path: Path, mariadb_url: str) -> None:
+    import pymysql
+
+    def tables_of_test() -> list[str]:
+        connection = pymysql.connect(host="127.0.0.1", port=3306, user="root", database="test")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW TABLES")
+                return sorted(row[0] for row in cursor.fetchall())
+        finally:
+            connection.close()
+
+    before = tables_of_test()
+    environ = {**os.environ, "DBCOMPAT_URL_MARIADB1011": mariadb_url.rstrip("/") + "/test"}
+    results, _ = run(matrix, ["mariadb1011-mysqlclient-django52"], tmp_path, environ)
+    assert results[0].status is CellStatus.RAN, results[0].reason
+    assert tables_of_test() == before
