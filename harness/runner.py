@@ -32,11 +32,10 @@ from harness.results import (
     DriverInfo,
     Outcome,
     ResultError,
-    ServerInfo,
     load_result,
     write_result,
 )
-from harness.servers import ProvidedServer, ServerPool
+from harness.servers import ProvidedServer, ServerPool, server_info
 
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
@@ -142,18 +141,11 @@ def _placeholder(
     began: float,
 ) -> CellResult:
     """The result of a cell whose checks never ran, written like any other."""
-    server = cell.server
     result = CellResult(
         cell=cell.id,
         status=status,
         reason=reason,
-        server=ServerInfo(
-            id=server.id,
-            vendor=server.vendor,
-            matrix_version=str(server.version) if server.version else None,
-            provider=provided.provider if provided else "none",
-            origin=provided.origin if provided else f"{server.url_variable} not set",
-        ),
+        server=server_info(cell.server, provided),
         driver=DriverInfo(id=cell.driver.id, name=cell.driver.name, module=cell.driver.module),
         django_version=None,
         python_version=platform.python_version(),

@@ -29,11 +29,10 @@ from harness.results import (
     CheckResult,
     DriverInfo,
     Outcome,
-    ServerInfo,
     redact,
     write_result,
 )
-from harness.servers import ProvidedServer, ServerPool
+from harness.servers import ProvidedServer, ServerPool, server_info
 from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
 from harness.versions import Target, leading_version, same_release
 
@@ -318,21 +317,11 @@ class CellSession:
     def result(self) -> CellResult:
         from django import get_version
 
-        provided = self.provided
-        server = self.cell.server
         return CellResult(
             cell=self.cell.id,
             status=self.status,
             reason=self.reason,
-            server=ServerInfo(
-                id=server.id,
-                vendor=server.vendor,
-                matrix_version=str(server.version) if server.version else None,
-                provider=provided.provider if provided else "none",
-                origin=provided.origin if provided else f"{server.url_variable} not set",
-                version_reported=self.version_reported,
-                version_mismatch=self.version_mismatch(),
-            ),
+            server=server_info(self.cell.server, self.provided, self.version_reported, self.version_mismatch()),
             driver=DriverInfo(
                 id=self.cell.driver.id,
                 name=self.cell.driver.name,

@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.errors import DbcompatError, ServerUnavailable
 from harness.matrix import Server
+from harness.results import ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_password
 
 PROVIDER_PREFIX = "DBCOMPAT_PROVIDER_"
@@ -28,6 +29,24 @@ class ProvidedServer:
     settings: dict[str, Any] = field(default_factory=dict)  # HOST, PORT, USER, PASSWORD, OPTIONS ...
     admin_name: str | None = None  # the database named in the URL; used to connect, never dropped
     secrets: tuple[str, ...] = ()
+
+
+def server_info(
+    server: Server,
+    provided: ProvidedServer | None,
+    version_reported: str | None = None,
+    version_mismatch: str | None = None,
+) -> ServerInfo:
+    """What a result says about its server; no secrets (origins are masked)."""
+    return ServerInfo(
+        id=server.id,
+        vendor=server.vendor,
+        matrix_version=str(server.version) if server.version else None,
+        provider=provided.provider if provided else "none",
+        origin=provided.origin if provided else f"{server.url_variable} not set",
+        version_reported=version_reported,
+        version_mismatch=version_mismatch,
+    )
 
 
 def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer | None:
