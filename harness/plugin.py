@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from harness.fixtures import NotApplicable, check, connection  # noqa: F401  (fixtures)
+from harness.fixtures import NotApplicable, backend, check, connection, raw_table, tables  # noqa: F401
 from harness.results import CheckResult, Outcome
 
 _RECORD = "dbcompat"
@@ -140,7 +140,9 @@ class CellPlugin:
             "duration": round(report.duration, 4),
         }
         if recorder is not None:
-            base.update(flags=recorder.flags, sql=[redact(s, session.secrets) for s in recorder.sql])
+            base.update(
+                flags=recorder.flags, setup=recorder.setup, sql=[redact(s, session.secrets) for s in recorder.sql]
+            )
         skip_outcome = session.skip_outcome()
         if skip_outcome is not None:
             return CheckResult(**base, outcome=skip_outcome, reason=session.reason)
@@ -162,7 +164,7 @@ class CellPlugin:
             observed=recorder.observed,
             expected=judgement.expected,
             claim=claim.statement if claim else None,
-            source=str(claim.source) if claim else None,
+            source=claim.source.cite(session.target().django_version) if claim else None,
         )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

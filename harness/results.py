@@ -54,6 +54,7 @@ class CheckResult:
     claim: str | None = None
     source: str | None = None
     flags: dict[str, JSONValue] = field(default_factory=dict)
+    setup: dict[str, JSONValue] = field(default_factory=dict)
     sql: list[str] = field(default_factory=list)
     duration: float = 0.0
     reason: str | None = None

@@ -34,7 +34,8 @@ from harness.results import (
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
 from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
-from harness.versions import Target, leading_version, same_release
+from harness.vendors import backend_for
+from harness.versions import Target, leading_version, parse_version, same_release
 
 SUITES_APP = "suites"
 
@@ -167,7 +168,7 @@ class CellSession:
             database.update(NAME=self.provided.admin_name, USER=name.upper(), PASSWORD=self._oracle_password)
         settings.configure(
             DATABASES={"default": database},
-            INSTALLED_APPS=[SUITES_APP],
+            INSTALLED_APPS=_suite_apps(),
             USE_TZ=True,
             TIME_ZONE="UTC",
             SECRET_KEY="dbcompat-not-secret",
@@ -221,7 +222,10 @@ class CellSession:
         if vendor == "sqlite":
             return  # the file appears on first connect, inside our own temporary folder
         assert self.database is not None
-        statements = create_statements(vendor, self.database, getattr(self, "_oracle_password", ""))
+        from django import get_version
+
+        charset = backend_for(vendor).database_charset(parse_version(django_release(get_version())))
+        statements = create_statements(vendor, self.database, getattr(self, "_oracle_password", ""), charset)
         admin = self._admin_connection()
         try:
             with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
@@ -343,6 +347,19 @@ class CellSession:
     @property
     def secrets(self) -> list[str]:
         return list(self._secrets)
+
+
+def django_release(version: str) -> str:
+    """ "5.2" for "5.2.19" or "6.1a1": what the docs of a Django version are called."""
+    found = leading_version(version)
+    return f"{found.major}.{found.minor}" if found else version
+
+
+def _suite_apps() -> list[str]:
+    import importlib
+
+    suites = importlib.import_module(SUITES_APP)
+    return list(getattr(suites, "DJANGO_APPS", [SUITES_APP]))
 
 
 def _describe(exc: BaseException) -> str:

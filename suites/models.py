@@ -1,3 +1,5 @@
+"""Models of the behaviour suites. Unmanaged: each check creates the tables it uses."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -8,3 +10,51 @@ class Person(models.Model):
 
     class Meta:
         app_label = "suites"
+        managed = False
+
+
+class UniqueName(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Word(models.Model):
+    value = models.CharField(max_length=50)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Lockable(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Blankable(models.Model):
+    # blank=True: the empty string is a possible value (what the Oracle notes speak of).
+    text = models.CharField(max_length=20, blank=True)
+    required = models.CharField(max_length=20, blank=True, null=False, default="x")
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class LegacyStamp(models.Model):
+    """A legacy table (created by raw SQL); inspectdb maps its TIMESTAMP columns to DateTimeField."""
+
+    id = models.IntegerField(primary_key=True)
+    ts = models.DateTimeField(null=True)
+    dt = models.DateTimeField(null=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+        db_table = "dbcompat_legacy_stamp"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from harness.fixtures import CheckRecorder
+from suites.models import Person
 
 
 @pytest.mark.check("smoke.round_trip")
@@ -24,9 +25,8 @@ def test_round_trip(check: CheckRecorder, connection: Any) -> None:
 
 
 @pytest.mark.check("smoke.model_round_trip")
-def test_model_round_trip(check: CheckRecorder) -> None:
-    from suites.models import Person
-
+def test_model_round_trip(check: CheckRecorder, tables: Any) -> None:
+    tables(Person)
     saved = Person.objects.create(name="Zoë Ångström")
     check.observe(Person.objects.get(pk=saved.pk).name)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from packaging.version import Version
 
-from harness.claims import CLAIMS, Claim, ClaimsTable, Expect, Source
+from harness.claims import CLAIMS, Claim, ClaimsTable, Expect, IsA, Source
 from harness.results import Outcome
 from harness.versions import SpecError, Target
 
-SOURCE = Source("5.2", "ref/databases", "MariaDB notes > Row locking")
+SOURCE = Source("ref/databases", "MariaDB notes > Row locking", "5.2")
 
 
 def target(
@@ -247,12 +247,44 @@ def test_an_invalid_spec_fails_when_the_table_is_built(bad: Claim) -> None:
 
 
 def test_source() -> None:
-    source = Source("5.2", "ref/databases", "MySQL notes > Row locking with QuerySet.select_for_update()")
+    source = Source("ref/databases", "MySQL notes > Row locking with QuerySet.select_for_update()", "5.2")
     assert str(source) == (
         "Django 5.2 docs, ref/databases, MySQL notes > Row locking with QuerySet.select_for_update()"
     )
-    assert source.url == "https://docs.djangoproject.com/en/5.2/ref/databases/"
-    assert Source("4.2", "topics/db/sql", "x").url == "https://docs.djangoproject.com/en/4.2/topics/db/sql/"
+    assert source.url() == "https://docs.djangoproject.com/en/5.2/ref/databases/"
+    assert Source("topics/db/sql", "x", "4.2").url() == "https://docs.djangoproject.com/en/4.2/topics/db/sql/"
+
+
+def test_source_of_the_cells_own_docs() -> None:
+    # Claims whose text every covered release shares cite the docs of the cell being judged.
+    source = Source("ref/databases", "Oracle notes > NULL and empty strings")
+    assert source.cite(Version("6.1.3")) == "Django 6.1 docs, ref/databases, Oracle notes > NULL and empty strings"
+    assert source.cite("4.2") == "Django 4.2 docs, ref/databases, Oracle notes > NULL and empty strings"
+    assert source.url(Version("5.2.19")) == "https://docs.djangoproject.com/en/5.2/ref/databases/"
+    assert str(source) == "Django docs, ref/databases, Oracle notes > NULL and empty strings"
+
+
+def test_is_a_matches_subclasses_by_class_path() -> None:
+    error = IsA("django.db.utils.DatabaseError")
+    assert error.matches("django.db.utils.OperationalError")
+    assert error.matches("django.db.utils.DatabaseError")
+    assert not error.matches("django.db.utils.InterfaceError")  # a sibling under Error, not a DatabaseError
+    assert not error.matches("builtins.ValueError")
+    assert not error.matches("no.such.module.Error")
+    assert not error.matches(None)
+    table = ClaimsTable([claim("lock.nowait", Expect("*", {"raised": error, "at_once": True}))])
+    judged = table.judge("lock.nowait", {"raised": "django.db.utils.OperationalError", "at_once": True}, target())
+    assert judged.outcome is Outcome.AS_DOCUMENTED
+    assert judged.expected == {"raised": {"instance of": "django.db.utils.DatabaseError"}, "at_once": True}
+    excluding = IsA("django.db.utils.DatabaseError", excluding="django.db.utils.NotSupportedError")
+    assert excluding.matches("django.db.utils.OperationalError")
+    assert not excluding.matches("django.db.utils.NotSupportedError")
+    assert excluding.to_json() == {
+        "instance of": "django.db.utils.DatabaseError",
+        "but not": "django.db.utils.NotSupportedError",
+    }
+    slow = table.judge("lock.nowait", {"raised": "django.db.utils.OperationalError", "at_once": False}, target())
+    assert slow.outcome is Outcome.DIFFERS
 
 
 def _shipped_claims() -> list[Claim]:
@@ -268,5 +300,5 @@ def test_shipped_claims_have_statement_and_source(shipped: Claim) -> None:
     assert shipped.expect
     assert isinstance(shipped.source, Source)
     assert str(shipped.source).startswith("Django ")
-    assert shipped.source.url.startswith("https://docs.djangoproject.com/en/")
+    assert shipped.source.url().startswith("https://docs.djangoproject.com/en/")
     assert shipped.check in CLAIMS

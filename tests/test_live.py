@@ -41,48 +41,6 @@ def throwaway_databases(postgres_url: str, mariadb_url: str) -> list[str]:
     return names
 
 
-def test_local_cells_run_and_report_the_server_version(
-    matrix: Matrix, tmp_path: Path, postgres_url: str, mariadb_url: str
-) -> None:
-    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES15": postgres_url, "DBCOMPAT_URL_MARIADB1011": mariadb_url}
-    patterns = [
-        f"{pair}-{django}"
-        for pair in (
-            "sqlite-sqlite3",
-            "postgres15-psycopg",
-            "postgres15-psycopg2",
-            "mariadb1011-mysqlclient",
-            "mariadb1011-connector",
-        )
-        for django in ("django52", "django61")
-    ]
-    results, said = run(matrix, patterns, tmp_path, environ)
-    assert [r.cell for r in results] == [c.id for c in matrix.select(patterns)]
-    assert len(results) == 10
-    for result in results:
-        assert result.status is CellStatus.RAN, (result.cell, result.reason)
-        assert (tmp_path / f"{result.cell}.json").exists()
-        assert result.server.version_mismatch is None
-        outcomes = {c.id: c.outcome for c in result.checks}
-        assert set(outcomes) == {"smoke.round_trip", "smoke.model_round_trip", "smoke.server_version"}
-        assert Outcome.HARNESS_ERROR not in outcomes.values(), result.checks
-        reported = result.server.version_reported or ""
-        if result.cell.startswith("postgres15"):
-            assert reported.startswith("15."), reported
-            assert result.server.provider == "url"
-        elif result.cell.startswith("mariadb1011"):
-            assert "MariaDB" in reported and reported.startswith("10.11."), reported
-        else:
-            assert result.server.provider == "in-process"
-        assert result.django_version is not None
-        assert result.django_version.startswith("5.2" if result.cell.endswith("django52") else "6.1")
-        driver_module = json.loads((tmp_path / f"{result.cell}.json").read_text())["driver"]["module"]
-        assert driver_module == matrix.cell(result.cell).driver.module
-    assert len(said) == 10
-    # Every throwaway database was dropped again.
-    assert throwaway_databases(postgres_url, mariadb_url) == []
-
-
 def test_passwords_never_reach_results_or_console(
     matrix: Matrix, tmp_path: Path, postgres_url: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -164,7 +122,9 @@ def test_xdist_workers_on_postgres_each_work_in_their_own_database(
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / f"{cell.id}.json").read_text())
     assert data["status"] == "ran"
-    assert {c["id"] for c in data["checks"]} == {"smoke.round_trip", "smoke.model_round_trip", "smoke.server_version"}
+    checks = {c["id"]: c for c in data["checks"]}
+    assert "smoke.round_trip" in checks and "row-locking.nowait.contended" in checks
+    assert not [c for c in checks.values() if c["outcome"] == "harness error"]
     assert throwaway_databases(postgres_url, mariadb_url) == []
 
 

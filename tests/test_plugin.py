@@ -20,7 +20,7 @@ CLAIMS = """
 import harness.claims as claims
 from harness.claims import Claim, ClaimsTable, Expect, Source
 
-SOURCE = Source("5.2", "ref/databases", "Test section")
+SOURCE = Source("ref/databases", "Test section")
 claims.CLAIMS = ClaimsTable([
     Claim("demo.matches", "demo", "One plus one is two.", SOURCE, (Expect("*", 2),)),
     Claim("demo.differs", "demo", "SQLite is documented to say 3 here.", SOURCE,
@@ -126,7 +126,7 @@ def test_every_outcome_path_on_sqlite(project: pytest.Pytester) -> None:
     assert any("SELECT 1 + 1" in sql for sql in checks["demo.matches"]["sql"])
     differs = checks["demo.differs"]
     assert (differs["outcome"], differs["observed"], differs["expected"]) == ("differs from docs", 2, 3)
-    assert differs["flags"] == {"interprets_empty_strings_as_nulls": False}
+    assert differs["flags"] == {"interprets_empty_strings_as_nulls": {"value": False, "agrees": None}}
     assert checks["demo.no_claim"]["outcome"] == "no claim"
     assert checks["demo.only_elsewhere"]["outcome"] == "no claim"
     assert checks["demo.not_applicable"]["outcome"] == "not applicable"

@@ -259,6 +259,9 @@ def test_drops_only_what_it_created() -> None:
 
 def test_vendor_statements() -> None:
     assert create_statements("mariadb", "dbcompat_a_main") == ["CREATE DATABASE `dbcompat_a_main`"]
+    assert create_statements("mysql", "dbcompat_a_main", charset="utf8mb4") == [
+        "CREATE DATABASE `dbcompat_a_main` CHARACTER SET utf8mb4"
+    ]
     oracle = create_statements("oracle", "dbcompat_a_main", "Pw_1")
     assert oracle[0] == 'CREATE USER "DBCOMPAT_A_MAIN" IDENTIFIED BY "Pw_1" QUOTA UNLIMITED ON USERS'
     assert "CREATE SESSION" in oracle[1] and "CREATE TABLE" in oracle[1]

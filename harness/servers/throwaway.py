@@ -28,13 +28,15 @@ def throwaway_name(token: str, worker: str = "main") -> str:
     return name
 
 
-def create_statements(vendor: str, name: str, password: str = "") -> list[str]:
+def create_statements(vendor: str, name: str, password: str = "", charset: str | None = None) -> list[str]:
     """The SQL that creates a throwaway database (an Oracle user) called ``name``."""
     _check(name)
     if vendor == "postgresql":
         return [f'CREATE DATABASE "{name}"']
     if vendor in ("mysql", "mariadb"):
-        return [f"CREATE DATABASE `{name}`"]
+        if charset is not None and not charset.isalnum():
+            raise UnsafeOperation(f"{charset!r} is not a character set name")
+        return [f"CREATE DATABASE `{name}`" + (f" CHARACTER SET {charset}" if charset else "")]
     if vendor == "oracle":
         user = name.upper()
         return [

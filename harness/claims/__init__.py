@@ -1,0 +1,24 @@
+"""The claims table: what the Django docs say each backend does, with sources.
+
+One module per behaviour holds its claims; this package assembles them into
+``CLAIMS``, the only place the harness looks up what a check should observe.
+"""
+
+from __future__ import annotations
+
+from harness.claims import collation, empty_string, row_locking, sequence_reset, smoke, timestamps, typecasting
+from harness.claims.model import Claim, ClaimsTable, Expect, IsA, Judgement, Source, expected_json
+
+CLAIMS = ClaimsTable(
+    [
+        *smoke.CLAIMS,
+        *collation.CLAIMS,
+        *typecasting.CLAIMS,
+        *row_locking.CLAIMS,
+        *timestamps.CLAIMS,
+        *empty_string.CLAIMS,
+        *sequence_reset.CLAIMS,
+    ]
+)
+
+__all__ = ["CLAIMS", "Claim", "ClaimsTable", "Expect", "IsA", "Judgement", "Source", "expected_json"]

@@ -1,0 +1,183 @@
+"""The shape of a claim: what the Django docs say each backend does, with sources.
+
+A check observes; only the claims know what each vendor is documented to do.
+Each :class:`Claim` is the docs' statement (paraphrased), where it comes from,
+and the expected observation: a list of ``Expect(spec, value)`` read top to
+bottom, the first whose spec matches the cell winning, so a vendor or version
+overrides only where it differs from the general case. When the docs change
+between Django releases, a check has one claim per range of Django versions
+(``django=``), and each cell is judged by its own Django's docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.version import Version
+
+from harness.results import Outcome
+from harness.versions import Target, parse_spec
+
+
+@dataclass(frozen=True)
+class Source:
+    page: str  # e.g. "ref/databases"
+    section: str  # e.g. "MySQL notes > Row locking with QuerySet.select_for_update()"
+    # The docs' Django version; "*" for "the version of the cell being judged", for claims
+    # whose text is the same in every version the claim's ``django`` range covers.
+    django: str = "*"
+
+    def cite(self, django_version: Version | str | None = None) -> str:
+        return f"Django {self._version(django_version)} docs, {self.page}, {self.section}".replace(
+            "Django * docs", "Django docs"
+        )
+
+    def url(self, django_version: Version | str | None = None) -> str:
+        version = self._version(django_version)
+        return f"https://docs.djangoproject.com/en/{'stable' if version == '*' else version}/{self.page}/"
+
+    def _version(self, django_version: Version | str | None) -> str:
+        if self.django != "*" or django_version is None:
+            return self.django
+        if isinstance(django_version, Version):
+            return f"{django_version.major}.{django_version.minor}"
+        return str(django_version)
+
+    def __str__(self) -> str:
+        return self.cite()
+
+
+@dataclass(frozen=True)
+class IsA:
+    """Expects the full class name of an exception that is this class or a subclass.
+
+    The docs often name a base class ("a DatabaseError is raised"); drivers raise a
+    subclass of it. The observation stays the exact class the check saw.
+    """
+
+    class_path: str
+    # A subclass that means something else, e.g. NotSupportedError where a lock conflict is meant.
+    excluding: str | None = None
+
+    def matches(self, observed: Any) -> bool:
+        if not isinstance(observed, str):
+            return False
+        if self.excluding is not None and _is_subclass(observed, self.excluding):
+            return False
+        return _is_subclass(observed, self.class_path)
+
+    def to_json(self) -> dict[str, str]:
+        described = {"instance of": self.class_path}
+        if self.excluding is not None:
+            described["but not"] = self.excluding
+        return described
+
+
+def _is_subclass(observed: str, class_path: str) -> bool:
+    if observed == class_path:
+        return True
+    seen, wanted = _resolve(observed), _resolve(class_path)
+    return isinstance(seen, type) and isinstance(wanted, type) and issubclass(seen, wanted)
+
+
+def _resolve(path: str) -> Any:
+    """The object a dotted path names, modules and nested attributes alike; None if it cannot be found."""
+    import importlib
+
+    parts = path.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            found: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[split:]:
+                found = getattr(found, attribute)
+        except AttributeError:
+            return None
+        return found
+    return None
+
+
+@dataclass(frozen=True)
+class Expect:
+    when: str  # a spec, see harness.versions
+    value: Any
+
+
+@dataclass(frozen=True)
+class Claim:
+    check: str  # the stable check id
+    behaviour: str
+    statement: str
+    source: Source
+    expect: tuple[Expect, ...]
+    django: str = "*"  # which Django versions' docs make this claim
+
+    def expected_for(self, target: Target) -> tuple[bool, Any]:
+        """(True, value) for the first expectation matching ``target``; (False, None) if none does."""
+        for expectation in self.expect:
+            if parse_spec(expectation.when).matches(target):
+                return True, expectation.value
+        return False, None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: Outcome
+    expected: Any
+    claim: Claim | None
+
+
+class ClaimsTable:
+    def __init__(self, claims: Iterable[Claim]) -> None:
+        self._claims: dict[str, list[Claim]] = {}
+        for claim in claims:
+            parse_spec(claim.django)
+            for expectation in claim.expect:
+                parse_spec(expectation.when)
+            self._claims.setdefault(claim.check, []).append(claim)
+
+    def __contains__(self, check_id: str) -> bool:
+        return check_id in self._claims
+
+    def claim_for(self, check_id: str, target: Target) -> Claim | None:
+        """The claim the docs of the cell's Django version make for this check, if any."""
+        for claim in self._claims.get(check_id, ()):
+            if parse_spec(claim.django).matches(target):
+                return claim
+        return None
+
+    def judge(self, check_id: str, observed: Any, target: Target) -> Judgement:
+        claim = self.claim_for(check_id, target)
+        if claim is None:
+            return Judgement(Outcome.NO_CLAIM, None, None)
+        found, expected = claim.expected_for(target)
+        if not found:
+            return Judgement(Outcome.NO_CLAIM, None, claim)
+        outcome = Outcome.AS_DOCUMENTED if _same(observed, expected) else Outcome.DIFFERS
+        return Judgement(outcome, expected_json(expected), claim)
+
+
+def _same(observed: Any, expected: Any) -> bool:
+    """Equal as JSON values, at every depth, with True never equal to 1 (JSON has no tuples)."""
+    if isinstance(expected, IsA):
+        return expected.matches(observed)
+    if isinstance(observed, list | tuple) and isinstance(expected, list | tuple):
+        return len(observed) == len(expected) and all(_same(o, e) for o, e in zip(observed, expected, strict=True))
+    if isinstance(observed, dict) and isinstance(expected, dict):
+        return observed.keys() == expected.keys() and all(_same(observed[k], expected[k]) for k in observed)
+    return bool(type(observed) is type(expected) and observed == expected)
+
+
+def expected_json(value: Any) -> Any:
+    """An expectation as it is written to the results: matchers become their description."""
+    if isinstance(value, IsA):
+        return value.to_json()
+    if isinstance(value, list | tuple):
+        return [expected_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: expected_json(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,100 @@
+"""Row locking with select_for_update() (ref/models/querysets; ref/databases MySQL and SQLite notes)."""
+
+from __future__ import annotations
+
+from harness.claims.model import Claim, Expect, IsA, Source
+
+SELECT_FOR_UPDATE = Source("ref/models/querysets", "QuerySet API > select_for_update()")
+MYSQL_TABLE = Source("ref/databases", "MySQL notes > Row locking with QuerySet.select_for_update()")
+NOT_SUPPORTED = IsA("django.db.utils.NotSupportedError")
+# What a conflicting lock raises: a DatabaseError, and not the refusal of an unsupported option.
+LOCK_CONFLICT = IsA("django.db.utils.DatabaseError", excluding="django.db.utils.NotSupportedError")
+
+# Who supports each option, in the docs' words: "MariaDB only supports the nowait argument, MariaDB
+# 10.6+ also supports the skip_locked argument, and MySQL 8.0.1+ supports the nowait, skip_locked,
+# and of arguments. The no_key argument is only supported on PostgreSQL." PostgreSQL and Oracle
+# support select_for_update() with nowait, skip_locked and of. Later docs drop the version notes
+# as the minimum server versions rise past them; the support they state is the same.
+SUPPORT = {
+    "nowait": ("postgresql", "oracle", "mariadb", "mysql>=8.0.1"),
+    "skip_locked": ("postgresql", "oracle", "mariadb>=10.6", "mysql>=8.0.1"),
+    "of": ("postgresql", "oracle", "mysql>=8.0.1"),
+    "no_key": ("postgresql",),
+}
+STATEMENTS = {
+    "nowait": "NOWAIT is supported on PostgreSQL, Oracle, MariaDB and MySQL 8.0.1+.",
+    "skip_locked": "SKIP LOCKED is supported on PostgreSQL, Oracle, MariaDB 10.6+ and MySQL 8.0.1+.",
+    "of": "OF is supported on PostgreSQL, Oracle and MySQL 8.0.1+, not on MariaDB.",
+    "no_key": "NO KEY (no_key=True) is supported on PostgreSQL only.",
+}
+
+
+def _flag(option: str) -> Claim:
+    return Claim(
+        check=f"row-locking.{option}.flag",
+        behaviour="row-locking",
+        statement=f"Django's feature flag follows the docs: {STATEMENTS[option]}",
+        source=SELECT_FOR_UPDATE,
+        expect=(*(Expect(spec, True) for spec in SUPPORT[option]), Expect("*", False)),
+    )
+
+
+def _use(option: str) -> Claim:
+    return Claim(
+        check=f"row-locking.{option}.use",
+        behaviour="row-locking",
+        statement=(
+            f"{STATEMENTS[option]} An unsupported option raises NotSupportedError; "
+            "on SQLite select_for_update() has no effect."
+        ),
+        source=MYSQL_TABLE if option != "no_key" else SELECT_FOR_UPDATE,
+        expect=(
+            Expect("sqlite", "ok"),
+            *(Expect(spec, "ok") for spec in SUPPORT[option]),
+            Expect("*", NOT_SUPPORTED),
+        ),
+    )
+
+
+CLAIMS = [
+    *(_flag(option) for option in SUPPORT),
+    *(_use(option) for option in SUPPORT),
+    Claim(
+        check="row-locking.nowait.contended",
+        behaviour="row-locking",
+        statement=(
+            "With nowait=True, a conflicting lock held by another transaction raises DatabaseError when the "
+            "queryset is evaluated, without blocking; on SQLite select_for_update() has no effect."
+        ),
+        source=SELECT_FOR_UPDATE,
+        expect=(
+            Expect("sqlite", {"raised": None, "at_once": True}),
+            *(Expect(spec, {"raised": LOCK_CONFLICT, "at_once": True}) for spec in SUPPORT["nowait"]),
+            Expect("*", {"raised": NOT_SUPPORTED, "at_once": True}),
+        ),
+    ),
+    Claim(
+        check="row-locking.skip_locked.contended",
+        behaviour="row-locking",
+        statement=(
+            "With skip_locked=True, rows locked by another transaction are left out; unsupported backends "
+            "raise NotSupportedError, and on SQLite select_for_update() has no effect."
+        ),
+        source=SELECT_FOR_UPDATE,
+        expect=(
+            Expect("sqlite", [1, 2, 3]),
+            *(Expect(spec, [2, 3]) for spec in SUPPORT["skip_locked"]),
+            Expect("*", NOT_SUPPORTED),
+        ),
+    ),
+    Claim(
+        check="row-locking.outside_transaction",
+        behaviour="row-locking",
+        statement=(
+            "Evaluating select_for_update() in autocommit mode raises TransactionManagementError on backends "
+            "that support SELECT ... FOR UPDATE; on SQLite no error is raised."
+        ),
+        source=SELECT_FOR_UPDATE,
+        expect=(Expect("sqlite", "ok"), Expect("*", IsA("django.db.transaction.TransactionManagementError"))),
+    ),
+]

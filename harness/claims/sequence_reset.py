@@ -1,0 +1,34 @@
+"""Sequence reset after manually assigned primary keys (ref/databases, PostgreSQL notes)."""
+
+from __future__ import annotations
+
+from harness.claims.model import Claim, Expect, IsA, Source
+
+MANUAL_PK = Source("ref/databases", "PostgreSQL notes > Manually-specifying values of auto-incrementing primary keys")
+
+CLAIMS = [
+    Claim(
+        check="sequence-reset.collision_after_manual_pk",
+        behaviour="sequence-reset",
+        statement=(
+            "Assigning an auto-incrementing primary key by hand does not update PostgreSQL's identity "
+            "sequence, so the next row without a pk collides: IntegrityError."
+        ),
+        source=MANUAL_PK,
+        expect=(Expect("postgresql", IsA("django.db.utils.IntegrityError")),),
+    ),
+    Claim(
+        check="sequence-reset.sqlsequencereset_statements",
+        behaviour="sequence-reset",
+        statement="sqlsequencereset prints the SQL that resets the sequence: one statement for one model.",
+        source=MANUAL_PK,
+        expect=(Expect("postgresql", 1),),
+    ),
+    Claim(
+        check="sequence-reset.fixed_after_reset",
+        behaviour="sequence-reset",
+        statement="After running what sqlsequencereset printed, the next row without a pk is created.",
+        source=MANUAL_PK,
+        expect=(Expect("postgresql", "ok"),),
+    ),
+]

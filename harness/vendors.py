@@ -1,0 +1,132 @@
+"""What the harness must know about each vendor to set a check up, in one place.
+
+Checks never branch on the vendor: where a check needs vendor-specific SQL to
+prepare or to read what the server holds (a lock timeout, a legacy TIMESTAMP
+table, the session time zone), it asks the cell's :class:`Backend`. Where a
+vendor has no such thing, the method returns None and the check says "not
+applicable" with the backend's reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.version import Version
+
+_DJANGO_52 = Version("5.2")
+
+
+@dataclass(frozen=True)
+class Backend:
+    vendor: str
+
+    # -- collations ----------------------------------------------------------------------
+
+    def default_collation_sql(self) -> str | None:
+        """SQL returning the current database's default collation."""
+        return {
+            "postgresql": "SELECT datcollate FROM pg_database WHERE datname = current_database()",
+            "mysql": "SELECT @@collation_database",
+            "mariadb": "SELECT @@collation_database",
+            "oracle": "SELECT value FROM nls_session_parameters WHERE parameter = 'NLS_SORT'",
+        }.get(self.vendor)
+
+    def database_charset(self, django: Version) -> str | None:
+        """The character set Django's docs create a MySQL database with (MySQL notes > Creating
+        your database): utf8 in the 4.2 docs, utf8mb4 from 5.2 on."""
+        if self.vendor in ("mysql", "mariadb"):
+            return "utf8" if django < _DJANGO_52 else "utf8mb4"
+        return None
+
+    def case_sensitive_collation(self, django: Version, test_collations: dict[str, str | None]) -> str | None:
+        """The collation a vendor documents for case-sensitive comparisons.
+
+        MySQL and MariaDB: what Django's docs name (ref/databases, MySQL notes > Collation
+        settings): utf8_bin in the 4.2 docs, utf8mb4_0900_as_cs from 5.2 on. PostgreSQL: "C",
+        a deterministic collation (Django's own ``test_collations["deterministic"]``).
+        Elsewhere Django's ``test_collations["cs"]``.
+        """
+        if self.vendor in ("mysql", "mariadb"):
+            return "utf8_bin" if django < _DJANGO_52 else "utf8mb4_0900_as_cs"
+        if self.vendor == "postgresql":
+            return test_collations.get("deterministic")
+        return test_collations.get("cs")
+
+    # -- locks -------------------------------------------------------------------------
+
+    def lock_timeout_sql(self, seconds: int) -> str | None:
+        """A statement bounding how long this session waits for a row lock."""
+        if self.vendor == "postgresql":
+            return f"SET lock_timeout = '{int(seconds)}s'"
+        if self.vendor in ("mysql", "mariadb"):
+            return f"SET SESSION innodb_lock_wait_timeout = {int(seconds)}"
+        return None  # SQLite takes no row locks; Oracle waits are bounded by the thread's join timeout
+
+    # -- time zones ----------------------------------------------------------------------
+
+    def legacy_timestamp_table_sql(self, table: str) -> str | None:
+        """A table as a legacy database has it: an id, a TIMESTAMP and a DATETIME-like column."""
+        if self.vendor in ("mysql", "mariadb"):
+            return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP NULL DEFAULT NULL, dt DATETIME(6) NULL)"
+        if self.vendor == "postgresql":
+            # The closest equivalent: timestamps without a time zone.
+            return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP NULL, dt TIMESTAMP(6) NULL)"
+        if self.vendor == "oracle":
+            return f"CREATE TABLE {table} (id NUMBER(11) PRIMARY KEY, ts TIMESTAMP NULL, dt TIMESTAMP NULL)"
+        return None
+
+    def session_time_zone_sql(self, offset: str) -> str | None:
+        """Set this session's time zone to a fixed offset such as ``+02:00``."""
+        if self.vendor in ("mysql", "mariadb"):
+            return f"SET time_zone = '{offset}'"
+        if self.vendor == "postgresql":
+            # POSIX offsets are inverted ("UTC-2" is two hours east); an ISO interval is not.
+            return f"SET TIME ZONE INTERVAL '{offset}' HOUR TO MINUTE"
+        if self.vendor == "oracle":
+            return f"ALTER SESSION SET TIME_ZONE = '{offset}'"
+        return None
+
+    def epoch_sql(self, table: str, column: str) -> str | None:
+        """The instant a column holds, as Unix seconds, read in a UTC session."""
+        if self.vendor in ("mysql", "mariadb"):
+            return f"SELECT UNIX_TIMESTAMP({column}) FROM {table} WHERE id = 1"
+        if self.vendor == "postgresql":
+            return f"SELECT EXTRACT(EPOCH FROM {column} AT TIME ZONE 'UTC') FROM {table} WHERE id = 1"
+        if self.vendor == "oracle":
+            return (
+                f"SELECT (CAST(FROM_TZ({column}, 'UTC') AS DATE) - DATE '1970-01-01') * 86400 FROM {table} WHERE id = 1"
+            )
+        return None
+
+    def utc_session_sql(self) -> str | None:
+        return self.session_time_zone_sql("+00:00")
+
+    def time_zone_tables_sql(self) -> str | None:
+        """SQL counting the named time zones the server knows."""
+        return {
+            "mysql": "SELECT COUNT(*) FROM mysql.time_zone_name",
+            "mariadb": "SELECT COUNT(*) FROM mysql.time_zone_name",
+            "postgresql": "SELECT COUNT(*) FROM pg_timezone_names",
+            "oracle": "SELECT COUNT(*) FROM v$timezone_names",
+        }.get(self.vendor)
+
+    # -- NULL ----------------------------------------------------------------------------
+
+    def is_null_sql(self, table: str, column: str) -> str:
+        """1 when the column of row 1 is NULL, else 0 (every vendor)."""
+        return f"SELECT CASE WHEN {column} IS NULL THEN 1 ELSE 0 END FROM {table} WHERE id = 1"
+
+    def reason(self, what: str) -> str:
+        """Why ``what`` cannot be set up on this vendor: a full sentence for "not applicable"."""
+        return _REASONS.get((self.vendor, what)) or f"{self.vendor} offers nothing for {what.replace('_', ' ')}."
+
+
+_REASONS = {
+    ("sqlite", "default_collation"): "SQLite has no database-wide default collation; each column defaults to BINARY.",
+    ("sqlite", "legacy_timestamp"): "SQLite has no TIMESTAMP type with time zone conversion and no session time zone.",
+    ("sqlite", "time_zone_tables"): "SQLite has no time zone tables; Django converts time zones in Python.",
+}
+
+
+def backend_for(vendor: str) -> Backend:
+    return Backend(vendor)

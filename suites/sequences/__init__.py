@@ -1,0 +1,1 @@
+"""An app with exactly one auto-incrementing model, for ``sqlsequencereset``."""

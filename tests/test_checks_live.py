@@ -1,0 +1,246 @@
+"""Every behaviour check, run for real on SQLite, PostgreSQL 15 and MariaDB 10.11 (both MySQL drivers)
+for Django 4.2, 5.2 and 6.1, as ``dbcompat run`` runs them.
+
+Expected values here never come from what a server returned: each cites the server's or
+the language's own documentation for why it must be so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.matrix import Matrix
+from harness.results import CellResult, CellStatus, Outcome
+from harness.runner import run_cells
+
+pytestmark = pytest.mark.live
+
+PAIRS = (
+    "sqlite-sqlite3",
+    "postgres15-psycopg",
+    "postgres15-psycopg2",
+    "mariadb1011-mysqlclient",
+    "mariadb1011-connector",
+)
+DJANGOS = ("django42", "django52", "django61")
+
+# The stable check ids the behaviour suites publish.
+CHECK_IDS = {
+    *(f"smoke.{name}" for name in ("round_trip", "model_round_trip", "server_version")),
+    *(
+        f"collation.{name}"
+        for name in (
+            "default",
+            "exact_ignores_case",
+            "unique_ignores_case",
+            "contains_ignores_case",
+            "iexact_non_ascii",
+            "db_collation_case_sensitive",
+            "formset_unique_case",
+        )
+    ),
+    *(f"typecasting.{name}" for name in ("raw_eq_zero", "raw_eq_one", "orm_eq_zero", "raw_manager_param")),
+    *(
+        f"row-locking.{option}.{what}"
+        for option in ("nowait", "skip_locked", "of", "no_key")
+        for what in ("flag", "use")
+    ),
+    "row-locking.nowait.contended",
+    "row-locking.skip_locked.contended",
+    "row-locking.outside_transaction",
+    "row-locking.with_limit",
+    *(
+        f"timestamp-use-tz.{name}"
+        for name in ("timestamp_shift", "timestamp_shift_no_tz", "datetime_shift", "zoneinfo")
+    ),
+    *(
+        f"empty-string.{name}"
+        for name in ("stored_as_null", "read_back", "filter_exact", "filter_isnull", "not_null_accepts_empty", "flag")
+    ),
+    *(
+        f"sequence-reset.{name}"
+        for name in ("collision_after_manual_pk", "sqlsequencereset_statements", "fixed_after_reset")
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, CellResult]:
+    from tests.conftest import ROOT_MATRIX, live_url
+
+    environ = {
+        **os.environ,
+        "DBCOMPAT_URL_POSTGRES15": live_url("DBCOMPAT_URL_POSTGRES15"),
+        "DBCOMPAT_URL_MARIADB1011": live_url("DBCOMPAT_URL_MARIADB1011"),
+    }
+    folder = tmp_path_factory.mktemp("results")
+    cells = ROOT_MATRIX.select([f"{pair}-{django}" for pair in PAIRS for django in DJANGOS])
+    summary = run_cells(ROOT_MATRIX, cells, Path(folder), environ=environ, say=lambda line: None)
+    return {result.cell: result for result in summary.results}
+
+
+def observed(result: CellResult, check_id: str) -> Any:
+    (found,) = [c for c in result.checks if c.id == check_id]
+    return found.observed
+
+
+def cells_of(results: dict[str, CellResult], prefix: str) -> list[CellResult]:
+    found = [r for cell, r in results.items() if cell.startswith(prefix)]
+    assert found, prefix
+    return found
+
+
+def test_every_cell_runs_every_check_without_harness_errors(results: dict[str, CellResult], matrix: Matrix) -> None:
+    assert len(results) == len(PAIRS) * len(DJANGOS)
+    for cell, result in results.items():
+        assert result.status is CellStatus.RAN, (cell, result.reason)
+        assert {c.id for c in result.checks} == CHECK_IDS, cell
+        for check in result.checks:
+            assert check.outcome is not Outcome.HARNESS_ERROR, (cell, check.id, check.error)
+            if check.outcome is Outcome.NOT_APPLICABLE:
+                assert check.reason and check.reason.endswith("."), (cell, check.id)
+            if check.outcome in (Outcome.AS_DOCUMENTED, Outcome.DIFFERS):
+                assert check.claim and check.source and check.source.startswith("Django "), (cell, check.id)
+                # Each cell is judged by the docs of its own Django version.
+                assert check.source.startswith(f"Django {result.django_version[:3]} docs"), (cell, check.source)
+            if check.outcome is Outcome.DIFFERS:
+                assert check.expected is not None
+        reported = result.server.version_reported or ""
+        if cell.startswith("postgres15"):
+            assert reported.startswith("15."), reported
+        elif cell.startswith("mariadb1011"):
+            assert "MariaDB" in reported and reported.startswith("10.11."), reported
+        assert result.django_version and result.django_version.startswith(
+            {"django42": "4.2", "django52": "5.2", "django61": "6.1"}[cell.rsplit("-", 1)[1]]
+        )
+
+
+def test_sql_and_flags_are_recorded(results: dict[str, CellResult]) -> None:
+    for result in results.values():
+        by_id = {c.id: c for c in result.checks}
+        assert any("0" in sql for sql in by_id["typecasting.raw_eq_zero"].sql)
+        assert "has_select_for_update_nowait" in by_id["row-locking.nowait.use"].flags
+        assert "interprets_empty_strings_as_nulls" in by_id["empty-string.stored_as_null"].flags
+
+
+# -- observations, each grounded in the server's own documentation --------------------------------
+
+
+def test_exact_matches(results: dict[str, CellResult]) -> None:
+    # PostgreSQL: the default collations are deterministic, comparing strings byte-wise
+    # (PostgreSQL docs, "Collation Support" > nondeterministic collations). SQLite: = uses the BINARY
+    # collation unless a column says otherwise (SQLite docs, "Collating Sequences").
+    for result in cells_of(results, "postgres15") + cells_of(results, "sqlite"):
+        assert observed(result, "collation.exact_ignores_case") is False
+    # MariaDB: the utf8mb3/utf8mb4 *_general_ci collations are case-insensitive ("ci")
+    # (MariaDB docs, "Character Sets and Collations").
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "collation.exact_ignores_case") is True
+        assert observed(result, "collation.unique_ignores_case") == "django.db.utils.IntegrityError"
+
+
+def test_like_on_sqlite_ignores_ascii_case(results: dict[str, CellResult]) -> None:
+    # SQLite docs, "The LIKE, GLOB, REGEXP, MATCH, and extract operators": LIKE is case-insensitive
+    # for ASCII characters by default, and case-sensitive for characters beyond ASCII.
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "collation.contains_ignores_case") is True
+        assert observed(result, "collation.iexact_non_ascii") is False
+
+
+def test_mariadb_default_collation(results: dict[str, CellResult]) -> None:
+    # MariaDB docs, "Supported Character Sets and Collations": the default collation of utf8mb4 is
+    # utf8mb4_general_ci; since 10.6 utf8 means utf8mb3 and its default is utf8mb3_general_ci.
+    # The harness creates the database as each Django version's docs say: utf8 (4.2), utf8mb4 (5.2+).
+    for result in cells_of(results, "mariadb1011"):
+        charset = "utf8mb3" if result.cell.endswith("django42") else "utf8mb4"
+        assert observed(result, "collation.default") == f"{charset}_general_ci"
+
+
+def test_mariadb_lacks_mysql_0900_collations(results: dict[str, CellResult]) -> None:
+    # The 5.2+ docs recommend utf8mb4_0900_as_cs, a MySQL 8.0 collation that MariaDB 10.11 does not have
+    # (MariaDB docs, "Supported Character Sets and Collations"; MySQL compatibility aliases came in 11.4.5):
+    # creating the column fails. utf8_bin (the 4.2 docs) is a binary, case-sensitive collation.
+    for result in cells_of(results, "mariadb1011"):
+        found = observed(result, "collation.db_collation_case_sensitive")
+        if result.cell.endswith("django42"):
+            assert found is True
+        else:
+            assert found in ("django.db.utils.OperationalError", "django.db.utils.DatabaseError"), found
+
+
+def test_string_to_number_comparisons(results: dict[str, CellResult]) -> None:
+    # MariaDB docs, "Type Conversion": comparing a string with a number compares them as numbers;
+    # a string with no leading number converts to 0 -- 'abc', 'def' and 'abc1' all convert to 0.
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "typecasting.raw_eq_zero") == ["abc", "def"]
+        assert observed(result, "typecasting.raw_eq_one") == []
+    # PostgreSQL has no implicit cast between character varying and integer, so varchar = integer is
+    # "operator does not exist" (SQLSTATE 42883, a ProgrammingError in DB-API terms).
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "typecasting.raw_eq_zero") == "django.db.utils.ProgrammingError"
+    # SQLite docs, "Datatypes In SQLite" > type affinity of comparison operands: the TEXT column's affinity
+    # applies to the literal, so 0 is compared as '0' and matches nothing.
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "typecasting.raw_eq_zero") == []
+    # Django casts a string field's value to a string (ref/databases), so no server coerces: nothing matches.
+    for result in results.values():
+        assert observed(result, "typecasting.orm_eq_zero") == []
+
+
+def test_row_locks(results: dict[str, CellResult]) -> None:
+    # PostgreSQL docs, "The Locking Clause": NOWAIT reports an error instead of waiting (55P03,
+    # lock_not_available: an OperationalError), SKIP LOCKED skips rows that cannot be locked at once.
+    # MariaDB docs, "NOWAIT and SKIP LOCKED" (SKIP LOCKED since 10.6): the same.
+    # Where the cell's Django backend does not offer the option (its flag is False), Django refuses it with
+    # NotSupportedError before the server is asked (Django docs, ref/models/querysets, select_for_update()).
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        contended = observed(result, "row-locking.nowait.contended")
+        assert contended["at_once"] is True
+        if observed(result, "row-locking.nowait.flag"):
+            assert contended["raised"] in ("django.db.utils.OperationalError", "django.db.utils.DatabaseError")
+        else:
+            assert contended["raised"] == "django.db.utils.NotSupportedError"
+        if observed(result, "row-locking.skip_locked.flag"):
+            assert observed(result, "row-locking.skip_locked.contended") == [2, 3]
+        else:
+            assert observed(result, "row-locking.skip_locked.contended") == "django.db.utils.NotSupportedError"
+    # SQLite takes no row locks on SELECT (SQLite docs, "File Locking And Concurrency"): nothing is skipped.
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "row-locking.skip_locked.contended") == [1, 2, 3]
+        assert observed(result, "row-locking.nowait.contended") == {"raised": None, "at_once": True}
+
+
+def test_empty_strings_are_not_null_here(results: dict[str, CellResult]) -> None:
+    # The SQL standard, and PostgreSQL, MariaDB and SQLite with it, keep '' and NULL apart.
+    for result in results.values():
+        assert observed(result, "empty-string.stored_as_null") is False
+        assert observed(result, "empty-string.filter_isnull") == 0
+        assert observed(result, "empty-string.filter_exact") == 1
+
+
+def test_manual_primary_keys(results: dict[str, CellResult]) -> None:
+    # PostgreSQL docs, CREATE TABLE > GENERATED BY DEFAULT AS IDENTITY: a user-supplied value does not
+    # advance the sequence, so the next generated value (1) collides.
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "sequence-reset.collision_after_manual_pk") == "django.db.utils.IntegrityError"
+        assert observed(result, "sequence-reset.fixed_after_reset") == "ok"
+    # MariaDB docs, AUTO_INCREMENT: inserting a larger value moves the counter past it.
+    # SQLite docs, "ROWIDs and the INTEGER PRIMARY KEY": a new rowid is one more than the largest.
+    for result in cells_of(results, "mariadb1011") + cells_of(results, "sqlite"):
+        assert observed(result, "sequence-reset.collision_after_manual_pk") == "ok"
+
+
+def test_legacy_timestamps_on_mariadb(results: dict[str, CellResult]) -> None:
+    # MariaDB docs, TIMESTAMP: values are converted from the session time zone to UTC for storage;
+    # DATETIME is stored as given. The session is at UTC+2: with USE_TZ Django writes UTC wall time
+    # (10:00), which the server takes as 10:00+02:00, two hours early. Without USE_TZ Django writes
+    # local wall time (12:00 at UTC+2), the right instant. The DATETIME column holds UTC wall time,
+    # read back in a UTC session as the right instant.
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "timestamp-use-tz.timestamp_shift") == -7200
+        assert observed(result, "timestamp-use-tz.timestamp_shift_no_tz") == 0
+        assert observed(result, "timestamp-use-tz.datetime_shift") == 0
