@@ -1,0 +1,127 @@
+"""Vendor-specific setup SQL, and what the claims expect of vendors no server here runs (Oracle, MySQL)."""
+
+from __future__ import annotations
+
+import pytest
+from packaging.version import Version
+
+from harness.claims import CLAIMS
+from harness.results import Outcome
+from harness.vendors import backend_for
+from harness.versions import Target
+
+DJANGO_42, DJANGO_52 = Version("4.2"), Version("5.2")
+
+
+def target(vendor: str, server: str, driver: str = "mysqlclient", django: str = "5.2.19") -> Target:
+    return Target(vendor, Version(server), driver, Version("2.2.4"), Version(django))
+
+
+def test_mysql_and_mariadb_setup_sql() -> None:
+    for vendor in ("mysql", "mariadb"):
+        backend = backend_for(vendor)
+        assert backend.session_time_zone_sql("+02:00") == "SET time_zone = '+02:00'"
+        assert backend.utc_session_sql() == "SET time_zone = '+00:00'"
+        assert backend.lock_timeout_sql(3) == "SET SESSION innodb_lock_wait_timeout = 3"
+        assert backend.epoch_sql("t", "ts") == "SELECT UNIX_TIMESTAMP(ts) FROM t WHERE id = 1"
+        assert backend.time_zone_tables_sql() == "SELECT COUNT(*) FROM mysql.time_zone_name"
+        assert "ts TIMESTAMP NULL" in (backend.legacy_timestamp_table_sql("t") or "")
+        assert "dt DATETIME(6)" in (backend.legacy_timestamp_table_sql("t") or "")
+        # As each Django version's docs create the database and name the case-sensitive collation.
+        assert backend.database_charset(DJANGO_42) == "utf8"
+        assert backend.database_charset(DJANGO_52) == "utf8mb4"
+        assert backend.case_sensitive_collation(DJANGO_42, {}) == "utf8_bin"
+        assert backend.case_sensitive_collation(DJANGO_52, {}) == "utf8mb4_0900_as_cs"
+
+
+def test_oracle_setup_sql() -> None:
+    backend = backend_for("oracle")
+    assert backend.session_time_zone_sql("+02:00") == "ALTER SESSION SET TIME_ZONE = '+02:00'"
+    assert backend.lock_timeout_sql(3) is None  # Oracle has no session lock timeout; the thread join bounds it
+    assert backend.legacy_timestamp_table_sql("t") == (
+        "CREATE TABLE t (id NUMBER(11) PRIMARY KEY, ts TIMESTAMP NULL, dt TIMESTAMP NULL)"
+    )
+    assert "FROM_TZ(ts, 'UTC')" in (backend.epoch_sql('"T"', "ts") or "")
+    assert backend.case_sensitive_collation(DJANGO_52, {"cs": "BINARY"}) == "BINARY"
+    assert backend.default_collation_sql() == "SELECT value FROM nls_session_parameters WHERE parameter = 'NLS_SORT'"
+    assert backend.database_charset(DJANGO_52) is None
+
+
+def test_postgresql_setup_sql() -> None:
+    backend = backend_for("postgresql")
+    assert backend.lock_timeout_sql(3) == "SET lock_timeout = '3s'"
+    # An ISO interval: POSIX zone strings would invert the sign.
+    assert backend.session_time_zone_sql("+02:00") == "SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE"
+    assert backend.case_sensitive_collation(DJANGO_52, {"deterministic": "C"}) == "C"
+
+
+def test_sqlite_has_no_legacy_setup_and_says_why() -> None:
+    backend = backend_for("sqlite")
+    assert backend.legacy_timestamp_table_sql("t") is None
+    assert backend.session_time_zone_sql("+02:00") is None
+    assert backend.default_collation_sql() is None
+    for what in ("default_collation", "legacy_timestamp", "time_zone_tables"):
+        reason = backend.reason(what)
+        assert reason.startswith("SQLite ") and reason.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("check_id", "expected"),
+    [
+        ("empty-string.stored_as_null", True),
+        ("empty-string.filter_isnull", 1),
+        ("empty-string.filter_exact", 1),
+        ("empty-string.read_back", ""),
+        ("empty-string.flag", True),
+        ("row-locking.nowait.flag", True),
+        ("row-locking.of.flag", True),
+        ("row-locking.no_key.flag", False),
+    ],
+)
+def test_oracle_claims(check_id: str, expected: object) -> None:
+    # Django docs, ref/databases, Oracle notes > NULL and empty strings; ref/models/querysets, select_for_update().
+    judged = CLAIMS.judge(check_id, expected, target("oracle", "23.5", "oracledb"))
+    assert judged.outcome is Outcome.AS_DOCUMENTED
+    assert judged.expected == expected
+
+
+@pytest.mark.parametrize(
+    ("vendor", "server", "django", "check_id", "observed", "outcome"),
+    [
+        # MySQL 8.0.1+ supports OF; MariaDB does not (ref/databases, MySQL notes > Row locking).
+        ("mysql", "8.4.2", "6.1.3", "row-locking.of.use", "ok", Outcome.AS_DOCUMENTED),
+        ("mariadb", "10.11.9", "6.1.3", "row-locking.of.use", "ok", Outcome.DIFFERS),
+        (
+            "mariadb",
+            "10.11.9",
+            "6.1.3",
+            "row-locking.of.use",
+            "django.db.utils.NotSupportedError",
+            Outcome.AS_DOCUMENTED,
+        ),
+        # SKIP LOCKED on MariaDB from 10.6 only.
+        ("mariadb", "10.5.20", "4.2.30", "row-locking.skip_locked.flag", False, Outcome.AS_DOCUMENTED),
+        ("mariadb", "10.6.18", "4.2.30", "row-locking.skip_locked.flag", True, Outcome.AS_DOCUMENTED),
+        ("mysql", "8.0.36", "4.2.30", "row-locking.skip_locked.flag", True, Outcome.AS_DOCUMENTED),
+        # The default collation the docs name changed with the 5.2 docs.
+        ("mysql", "8.0.36", "4.2.30", "collation.default", "utf8_general_ci", Outcome.AS_DOCUMENTED),
+        ("mysql", "8.4.2", "5.2.19", "collation.default", "utf8mb4_0900_ai_ci", Outcome.AS_DOCUMENTED),
+        ("mysql", "8.4.2", "5.2.19", "collation.default", "utf8_general_ci", Outcome.DIFFERS),
+        # A TIMESTAMP column with USE_TZ: the docs speak of corruption on MySQL.
+        ("mysql", "8.0.36", "5.2.19", "timestamp-use-tz.timestamp_shift", 0, Outcome.DIFFERS),
+        ("mysql", "8.0.36", "5.2.19", "timestamp-use-tz.timestamp_shift_no_tz", 0, Outcome.AS_DOCUMENTED),
+        # A lock conflict is a DatabaseError; NotSupportedError means the option was refused instead.
+        (
+            "mysql",
+            "8.4.2",
+            "5.2.19",
+            "row-locking.nowait.contended",
+            {"raised": "django.db.utils.NotSupportedError", "at_once": True},
+            Outcome.DIFFERS,
+        ),
+    ],
+)
+def test_mysql_family_claims(
+    vendor: str, server: str, django: str, check_id: str, observed: object, outcome: Outcome
+) -> None:
+    assert CLAIMS.judge(check_id, observed, target(vendor, server, django=django)).outcome is outcome
