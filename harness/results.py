@@ -70,6 +70,7 @@ class ServerInfo:
     origin: str  # where it came from, e.g. "DBCOMPAT_URL_POSTGRES15=postgres://postgres@127.0.0.1:5432/test"
     version_reported: str | None = None
     version_mismatch: str | None = None
+    settings: dict[str, str | None] = field(default_factory=dict)  # what changes behaviour, as the server said
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,6 @@ from harness.versions import Target, leading_version, parse_version, same_releas
 
 SUITES_APP = "suites"
 
-# The SQL that asks each vendor for the version string it reports.
-VERSION_SQL = {
-    "sqlite": "SELECT sqlite_version()",
-    "postgresql": "SHOW server_version",
-    "mysql": "SELECT VERSION()",
-    "mariadb": "SELECT VERSION()",
-    "oracle": "SELECT banner_full FROM v$version",
-}
 
 _STATUS_OUTCOME = {
     CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
@@ -62,6 +54,7 @@ class Probe:
     status: str = CellStatus.RAN.value
     reason: str | None = None
     version_reported: str | None = None
+    server_settings: dict[str, str | None] = field(default_factory=dict)
     environ: dict[str, str] = field(default_factory=dict)
 
 
@@ -75,6 +68,7 @@ class CellSession:
         self.reason: str | None = None
         self.provided: ProvidedServer | None = None
         self.version_reported: str | None = None
+        self.server_settings: dict[str, str | None] = {}
         self.database: str | None = None
         self.records: dict[str, CheckResult] = {}
         self.started = time.monotonic()
@@ -96,7 +90,7 @@ class CellSession:
                 self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
         environ: dict[str, str] = {}
         self._pool.child_environ(environ)
-        return Probe(self.status.value, self.reason, self.version_reported, environ)
+        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings, environ)
 
     def adopt(self, probe: Probe) -> None:
         """Take the controller's probe (xdist worker)."""
@@ -105,6 +99,7 @@ class CellSession:
         self.status = CellStatus(probe.status)
         self.reason = probe.reason
         self.version_reported = probe.version_reported
+        self.server_settings = probe.server_settings
 
     def open(self, probe_first: bool = True) -> None:
         """Everything a check needs: server, Django, a throwaway database with the suites' tables."""
@@ -207,13 +202,12 @@ class CellSession:
             raw = wrapper.connection
             if raw is None:
                 return
-            cursor = raw.cursor()
-            try:
-                cursor.execute(VERSION_SQL[vendor])
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-            self.version_reported = str(row[0]) if row else None
+            backend = backend_for(vendor)
+            self.version_reported = _read_one(raw, backend.version_sql)
+            self.server_settings = {
+                name: _read_one(raw, sql, on_error="(not readable: {error})")
+                for name, sql in backend.settings_sql.items()
+            }
         finally:
             wrapper.close()
 
@@ -325,7 +319,9 @@ class CellSession:
             cell=self.cell.id,
             status=self.status,
             reason=self.reason,
-            server=server_info(self.cell.server, self.provided, self.version_reported, self.version_mismatch()),
+            server=server_info(
+                self.cell.server, self.provided, self.version_reported, self.version_mismatch(), self.server_settings
+            ),
             driver=DriverInfo(
                 id=self.cell.driver.id,
                 name=self.cell.driver.name,
@@ -347,6 +343,21 @@ class CellSession:
     @property
     def secrets(self) -> list[str]:
         return list(self._secrets)
+
+
+def _read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
+    """The first column of the first row ``sql`` returns, through a raw DB-API connection."""
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    except Exception as exc:
+        if on_error is None:
+            raise
+        return on_error.format(error=type(exc).__name__)
+    finally:
+        cursor.close()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def django_release(version: str) -> str:

@@ -20,6 +20,18 @@ _DJANGO_52 = Version("5.2")
 class Backend:
     vendor: str
 
+    # -- the server ----------------------------------------------------------------------
+
+    @property
+    def version_sql(self) -> str:
+        """SQL returning the version string the server reports."""
+        return _VERSION_SQL[self.vendor]
+
+    @property
+    def settings_sql(self) -> dict[str, str]:
+        """The server settings that change behaviour, each with the SQL that reads it."""
+        return dict(_SETTINGS_SQL.get(self.vendor, {}))
+
     # -- collations ----------------------------------------------------------------------
 
     def default_collation_sql(self) -> str | None:
@@ -120,6 +132,46 @@ class Backend:
         """Why ``what`` cannot be set up on this vendor: a full sentence for "not applicable"."""
         return _REASONS.get((self.vendor, what)) or f"{self.vendor} offers nothing for {what.replace('_', ' ')}."
 
+
+_VERSION_SQL = {
+    "sqlite": "SELECT sqlite_version()",
+    "postgresql": "SHOW server_version",
+    "mysql": "SELECT VERSION()",
+    "mariadb": "SELECT VERSION()",
+    "oracle": "SELECT banner_full FROM v$version",
+}
+
+_MYSQL_SETTINGS = {
+    "sql_mode": "SELECT @@GLOBAL.sql_mode",
+    "character_set_server": "SELECT @@GLOBAL.character_set_server",
+    "collation_server": "SELECT @@GLOBAL.collation_server",
+    "time_zone": "SELECT @@GLOBAL.time_zone",
+    "system_time_zone": "SELECT @@system_time_zone",
+    "lower_case_table_names": "SELECT @@lower_case_table_names",
+    "default_storage_engine": "SELECT @@GLOBAL.default_storage_engine",
+    "transaction_isolation": "SELECT @@GLOBAL.tx_isolation",
+}
+_SETTINGS_SQL: dict[str, dict[str, str]] = {
+    "sqlite": {
+        "sqlite_version": "SELECT sqlite_version()",
+        "json": "SELECT json('{}') IS NOT NULL",
+    },
+    "postgresql": {
+        "server_version": "SHOW server_version",
+        "server_encoding": "SHOW server_encoding",
+        # lc_collate is a database property (no longer a setting from PostgreSQL 16).
+        "lc_collate": "SELECT datcollate FROM pg_database WHERE datname = current_database()",
+        "TimeZone": "SHOW TimeZone",
+        "default_transaction_isolation": "SHOW default_transaction_isolation",
+    },
+    "mysql": {**_MYSQL_SETTINGS, "transaction_isolation": "SELECT @@GLOBAL.transaction_isolation"},
+    "mariadb": _MYSQL_SETTINGS,
+    "oracle": {
+        "version": "SELECT version_full FROM product_component_version",
+        "max_string_size": "SELECT value FROM v$parameter WHERE name = 'max_string_size'",
+        "nls_characterset": "SELECT value FROM nls_database_parameters WHERE parameter = 'NLS_CHARACTERSET'",
+    },
+}
 
 _REASONS = {
     ("sqlite", "default_collation"): "SQLite has no database-wide default collation; each column defaults to BINARY.",

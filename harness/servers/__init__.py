@@ -36,6 +36,7 @@ def server_info(
     provided: ProvidedServer | None,
     version_reported: str | None = None,
     version_mismatch: str | None = None,
+    settings: dict[str, str | None] | None = None,
 ) -> ServerInfo:
     """What a result says about its server; no secrets (origins are masked)."""
     return ServerInfo(
@@ -46,6 +47,7 @@ def server_info(
         origin=provided.origin if provided else f"{server.url_variable} not set",
         version_reported=version_reported,
         version_mismatch=version_mismatch,
+        settings=dict(settings or {}),
     )
 
 
