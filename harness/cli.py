@@ -8,9 +8,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
-from harness.errors import EXIT_INTERRUPTED, EXIT_OK, DbcompatError, UsageError
+from harness.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, DbcompatError, UsageError
 from harness.matrix import DEFAULT_MATRIX, Cell, Matrix, load_matrix
 
 DEFAULT_REPORTS = Path("reports")
@@ -40,9 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--results", type=Path, default=DEFAULT_REPORTS / "results", help="where results go")
     run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
 
-    report = commands.add_parser("report", help="render the report from results files")
+    report = commands.add_parser("report", help="render index.html, compat.md and results.json from results")
     report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
     report.add_argument("--output", type=Path, default=DEFAULT_REPORTS, help="where the report goes")
+    report.add_argument("--baseline", type=Path, help="results of an earlier run: show what changed since")
+
+    diff = commands.add_parser("diff", help="what changed between two runs; exit 1 when something regressed")
+    diff.add_argument("old", type=Path, help="the earlier results (a folder or a merged results.json)")
+    diff.add_argument("new", type=Path, help="the later results")
 
     tox = commands.add_parser("tox-ini", help="write tox.ini from the matrix")
     tox.add_argument("--matrix", type=Path, help=f"matrix file (default: {DEFAULT_MATRIX.name})")
@@ -117,7 +123,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from harness.report import write_report
+    from harness.report import write_reports
     from harness.runner import run_cells
 
     matrix, cells = _select(args)
@@ -127,24 +133,45 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_report:
         from harness.results import load_results
 
-        path = write_report(load_results([args.results]), args.results.parent)
-        print(f"report: {path}")
+        written = write_reports(load_results([args.results]), args.results.parent)
+        print(
+            f"report: {written.html} ({written.html.stat().st_size // 1024} KiB), {written.markdown}, {written.merged}"
+        )
     return summary.exit_status
 
 
-def _report(args: argparse.Namespace) -> int:
-    from harness.report import write_report
+def _load(paths: Sequence[Path]) -> list[Any]:
     from harness.results import load_results
 
-    paths = args.paths or [DEFAULT_REPORTS / "results"]
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such results file or folder; run 'dbcompat run' first")
     results = load_results(paths)
     if not results:
         raise UsageError(f"no results files in {', '.join(map(str, paths))}; run 'dbcompat run' first")
-    print(f"report: {write_report(results, args.output)} ({len(results)} cells)")
+    return results
+
+
+def _report(args: argparse.Namespace) -> int:
+    from harness.report import write_reports
+
+    results = _load(args.paths or [DEFAULT_REPORTS / "results"])
+    baseline = _load([args.baseline]) if args.baseline else None
+    written = write_reports(results, args.output, baseline=baseline)
+    size = written.html.stat().st_size
+    print(f"report: {written.html} ({size // 1024} KiB, {len(results)} cells), {written.markdown}, {written.merged}")
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from harness.report.diff import diff_results, has_regressions
+
+    changes = diff_results(_load([args.old]), _load([args.new]))
+    for change in changes:
+        print(change.describe())
+    regressions = sum(change.regression for change in changes)
+    print(f"{len(changes)} changes, {regressions} regressions")
+    return EXIT_FINDINGS if has_regressions(changes) else EXIT_OK
 
 
 def _tox_ini(args: argparse.Namespace) -> int:
@@ -162,7 +189,7 @@ def _tox_ini(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"list": _list, "run": _run, "report": _report, "tox-ini": _tox_ini}
+_COMMANDS = {"list": _list, "run": _run, "report": _report, "diff": _diff, "tox-ini": _tox_ini}
 
 
 if __name__ == "__main__":

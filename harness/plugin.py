@@ -111,7 +111,7 @@ class CellPlugin:
         report: pytest.TestReport = yield
         if item.get_closest_marker("check") is None:
             return report
-        if report.when == "call" or (report.when == "setup" and not report.passed):
+        if report.when == "call" or (report.when in ("setup", "teardown") and not report.passed):
             record = self._record(item, call, report)
             # Plain JSON values: under pytest-xdist the record travels to the controller.
             report.user_properties.append((_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value}))
@@ -151,12 +151,15 @@ class CellPlugin:
             if isinstance(excinfo.value, NotApplicable):
                 return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(excinfo.value))
             text = "".join(traceback.format_exception_only(excinfo.type, excinfo.value)).strip()
+            if report.when == "teardown":
+                text = f"cleaning up after the check failed: {text}"
             return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=redact(text, session.secrets))
         if recorder is None or not recorder.has_observation:
             return CheckResult(
                 **base, outcome=Outcome.HARNESS_ERROR, error="the check finished without observing anything"
             )
-        judgement = CLAIMS.judge(check_id, recorder.observed, session.target())
+        target = session.target()
+        judgement = CLAIMS.judge(check_id, recorder.observed, target)
         claim = judgement.claim
         return CheckResult(
             **base,
@@ -164,7 +167,8 @@ class CellPlugin:
             observed=recorder.observed,
             expected=judgement.expected,
             claim=claim.statement if claim else None,
-            source=claim.source.cite(session.target().django_version) if claim else None,
+            source=claim.source.cite(target.django_version) if claim else None,
+            source_url=claim.source.url(target.django_version) if claim else None,
         )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -199,7 +203,8 @@ class CellPlugin:
         )
         counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result.counts().items()))
         write(f"checks: {counts or 'none'}")
-        for found in result.checks:
+        # When the whole cell could not run, its status line above says why, once.
+        for found in result.checks if result.status.value == "ran" else ():
             if found.outcome in (Outcome.DIFFERS, Outcome.HARNESS_ERROR):
                 detail = (
                     f"observed {found.observed!r}, docs say {found.expected!r}"

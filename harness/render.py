@@ -11,7 +11,7 @@ import jinja2
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("harness", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2"]),
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )

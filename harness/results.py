@@ -11,10 +11,10 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.errors import DbcompatError
 
@@ -44,58 +44,116 @@ class CellStatus(StrEnum):
     HARNESS_ERROR = "harness error"
 
 
+# Field docstrings below become the descriptions in the shipped JSON Schema.
+_DOCUMENTED: Any = {"use_attribute_docstrings": True}
+
+
 @dataclass(frozen=True)
 class CheckResult:
+    """One check's record in one cell."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
     id: str
+    """The stable check id, e.g. ``collation.exact_ignores_case``."""
     behaviour: str
+    """The behaviour the check belongs to (the id's first part)."""
     outcome: Outcome
+    """How the observation compares with the documented claim."""
     observed: JSONValue = None
+    """What the server and driver did: a value, a count, rows, or an exception's full class name."""
     expected: JSONValue = None
+    """What the docs claim for this cell; a class expectation is written as {"instance of": ...}."""
     claim: str | None = None
+    """The documented claim, paraphrased."""
     source: str | None = None
+    """Where the claim comes from: Django docs version, page and section."""
+    source_url: str | None = None
+    """A link to that page of the Django docs."""
     flags: dict[str, JSONValue] = field(default_factory=dict)
+    """Django feature flags next to the observation: {name: {"value": ..., "agrees": true/false/null}}."""
     setup: dict[str, JSONValue] = field(default_factory=dict)
+    """How the check was set up (a collation, a session time zone), to reproduce it by hand."""
     sql: list[str] = field(default_factory=list)
+    """Every statement the check ran, with its parameters."""
     duration: float = 0.0
+    """Seconds the check took."""
     reason: str | None = None
+    """Why the check could not run here (not applicable, unavailable, unsupported)."""
     error: str | None = None
+    """The error text of a harness error."""
 
 
 @dataclass(frozen=True)
 class ServerInfo:
+    """The server a cell ran against."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
     id: str
+    """The server's id in the matrix, e.g. ``mariadb1011``."""
     vendor: str
+    """sqlite, postgresql, mysql, mariadb or oracle."""
     matrix_version: str | None
-    provider: str  # "container", "url" or "in-process"
-    origin: str  # where it came from, e.g. "DBCOMPAT_URL_POSTGRES15=postgres://postgres@127.0.0.1:5432/test"
+    """The release the matrix names."""
+    provider: str
+    """How the server was provided: container, url or in-process."""
+    origin: str
+    """Where it came from (an image, or the URL variable and URL with the password masked)."""
     version_reported: str | None = None
+    """The version string the server itself reported."""
     version_mismatch: str | None = None
-    settings: dict[str, str | None] = field(default_factory=dict)  # what changes behaviour, as the server said
+    """Set when the server is not the release or vendor the matrix names."""
+    settings: dict[str, str | None] = field(default_factory=dict)
+    """Server settings that change behaviour (sql_mode, collations, time zone, ...), as the server said."""
 
 
 @dataclass(frozen=True)
 class DriverInfo:
+    """The DB-API driver a cell used."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
     id: str
+    """The driver's id in the matrix."""
     name: str
+    """Its name."""
     module: str
+    """The module Django imported for it."""
     version: str | None = None
+    """Its installed version."""
 
 
 @dataclass(frozen=True)
 class CellResult:
+    """One cell's run: a server, a driver and a Django version."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
     cell: str
+    """The cell id: server-driver-django, e.g. ``postgres15-psycopg-django52``."""
     status: CellStatus
+    """How the run ended as a whole."""
     server: ServerInfo
     driver: DriverInfo
     django_version: str | None
+    """The Django version installed in the cell's environment."""
     python_version: str
+    """The Python version of the cell's environment."""
     harness_version: str
+    """The dbcompat version that ran the cell."""
     started_at: str
+    """When the cell started (ISO 8601, UTC)."""
     finished_at: str
+    """When it finished (ISO 8601, UTC)."""
     duration: float
+    """Seconds, from start to finish."""
     reason: str | None = None
+    """Why the cell did not run its checks, if it did not."""
     checks: list[CheckResult] = field(default_factory=list)
+    """Every check's record."""
     schema_version: int = SCHEMA_VERSION
+    """The version of this format; it changes when a field changes meaning."""
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -126,10 +184,40 @@ def _redacted(value: Any, secrets: list[str]) -> Any:
     return value
 
 
+def mask_secrets(result: CellResult, secrets: Iterable[str]) -> CellResult:
+    """The result with secrets removed from its free text: reasons, errors, SQL, setup and origin.
+
+    Ids, versions and observed or expected values are facts, never masked: a short password
+    that happens to be a word ("postgres") must not rewrite what a server did.
+    """
+    hidden = [s for s in secrets if s]
+    if not hidden:
+        return result
+
+    def text(value: str | None) -> str | None:
+        return None if value is None else redact(value, hidden)
+
+    return replace(
+        result,
+        reason=text(result.reason),
+        server=replace(result.server, origin=redact(result.server.origin, hidden)),
+        checks=[
+            replace(
+                check,
+                reason=text(check.reason),
+                error=text(check.error),
+                sql=[redact(statement, hidden) for statement in check.sql],
+                setup=_redacted(check.setup, hidden),
+            )
+            for check in result.checks
+        ],
+    )
+
+
 def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = ()) -> Path:
     """Write ``<directory>/<cell>.json`` atomically: readers see the old file or the new one."""
     directory.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(_redacted(asdict(result), list(secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
+    text = json.dumps(asdict(mask_secrets(result, secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
     target = directory / f"{result.cell}.json"
     handle, temporary = tempfile.mkstemp(prefix=f".{result.cell}.", suffix=".tmp", dir=directory)
     try:
@@ -156,6 +244,10 @@ def load_result(path: Path) -> CellResult:
             f"{path}: results schema version {found!r}, this dbcompat reads {SCHEMA_VERSION}; "
             "run the cell again with this version"
         )
+    return _cell_from_json(data, path)
+
+
+def _cell_from_json(data: dict[str, Any], path: Path) -> CellResult:
     try:
         return CellResult(
             **{
@@ -171,9 +263,46 @@ def load_result(path: Path) -> CellResult:
 
 
 def load_results(paths: Iterable[Path]) -> list[CellResult]:
-    """Every results file under the given files and folders, sorted by cell id."""
+    """Every result in the given files and folders, sorted by cell id.
+
+    A file is one cell's result or a merged ``results.json``; a folder holds cell results.
+    """
     results: list[CellResult] = []
     for path in paths:
-        files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-        results.extend(load_result(file) for file in files)
+        if path.is_dir():
+            results.extend(load_result(file) for file in sorted(path.glob("*.json")))
+        elif _is_merged(path):
+            results.extend(load_merged(path))
+        else:
+            results.append(load_result(path))
     return sorted(results, key=lambda r: r.cell)
+
+
+def _is_merged(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "cells" in data
+
+
+def merged_document(results: Iterable[CellResult], generated_at: str, partial: str | None = None) -> dict[str, Any]:
+    """All results in one JSON document (``reports/results.json``), described by the shipped schema."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "partial": partial,
+        "cells": [asdict(result) for result in results],
+    }
+
+
+def load_merged(path: Path) -> list[CellResult]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultError(f"{path}: not a readable results file ({exc})") from None
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ResultError(
+            f"{path}: results schema version {data.get('schema_version')!r}, this dbcompat reads {SCHEMA_VERSION}"
+        )
+    return [_cell_from_json(cell, path) for cell in data["cells"]]

@@ -13,7 +13,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,12 +33,16 @@ from harness.results import (
     Outcome,
     ResultError,
     load_result,
+    redact,
     write_result,
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
 
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
+# pytest's exit codes for a session that ran to its end: all passed, or some tests failed
+# (a harness error in a check, which the results file records).
+_PYTEST_FINISHED = (0, 1)
 
 
 @dataclass(frozen=True)
@@ -123,12 +127,19 @@ def _run_one(
     except subprocess.TimeoutExpired:
         reason = f"the cell did not finish within {CELL_TIMEOUT}s"
         return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+    tail = redact(" | ".join((done.stdout + done.stderr).strip().splitlines()[-5:]), provided.secrets)
     try:
-        return load_result(target)
+        result = load_result(target)
     except ResultError:
-        tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-5:])
         reason = f"the cell's pytest exited with {done.returncode} without writing results: {tail}"
         return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+    if done.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
+        # pytest itself failed (an internal error, an interrupt) after the results were written.
+        result = replace(
+            result, status=CellStatus.HARNESS_ERROR, reason=f"the cell's pytest exited with {done.returncode}: {tail}"
+        )
+        write_result(results_dir, result, provided.secrets)
+    return result
 
 
 def _placeholder(
@@ -144,7 +155,7 @@ def _placeholder(
     result = CellResult(
         cell=cell.id,
         status=status,
-        reason=reason,
+        reason=redact(reason, provided.secrets if provided else ()),
         server=server_info(cell.server, provided),
         driver=DriverInfo(id=cell.driver.id, name=cell.driver.name, module=cell.driver.module),
         django_version=None,

@@ -106,7 +106,10 @@ class CellSession:
         if probe_first:
             self.probe()
         elif self.status is CellStatus.RAN and self._provide():
-            self._configure_django()
+            try:
+                self._configure_django()
+            except Exception as exc:
+                self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
         if self.status is not CellStatus.RAN:
             return
         try:
@@ -121,8 +124,16 @@ class CellSession:
             self._fail(CellStatus.HARNESS_ERROR, f"setting up the cell failed: {_describe(exc)}")
 
     def close(self) -> None:
+        """Drop what this session created; a failure is the cell's harness error, never a traceback."""
         try:
             self._drop_database()
+        except Exception as exc:
+            # A database is only ever created by a session that ran, so the cell's status is still "ran".
+            self._fail(
+                CellStatus.HARNESS_ERROR,
+                f"could not drop the throwaway database {self.database}: {_describe(exc)}; "
+                "drop it by hand once nothing uses it",
+            )
         finally:
             self._pool.stop_all()
             if self._sqlite_dir is not None:
@@ -160,7 +171,9 @@ class CellSession:
             # On Oracle the throwaway "database" is a user in the server's database.
             self._oracle_password = f"Dbc_{new_token()}{new_token()}"
             self._secrets.append(self._oracle_password)
-            database.update(NAME=self.provided.admin_name, USER=name.upper(), PASSWORD=self._oracle_password)
+            database.update(
+                NAME=self._admin_database(), HOST="", PORT="", USER=name.upper(), PASSWORD=self._oracle_password
+            )
         settings.configure(
             DATABASES={"default": database},
             INSTALLED_APPS=_suite_apps(),
@@ -171,6 +184,19 @@ class CellSession:
         )
         django.setup()
 
+    def _admin_database(self) -> str:
+        """The NAME Django connects to as the URL's own user: never a database the harness drops."""
+        assert self.provided is not None
+        vendor, named = self.cell.server.vendor, self.provided.admin_name
+        if vendor == "oracle":
+            # Pluggable databases are reached by service name: an Easy Connect string in NAME,
+            # HOST and PORT left empty (Django docs, ref/databases, Oracle notes > Full DSN and Easy Connect).
+            settings = self.provided.settings
+            return f"{settings.get('HOST')}:{settings.get('PORT') or 1521}/{named or 'FREEPDB1'}"
+        if vendor == "postgresql":
+            return named or "postgres"
+        return named or ""
+
     def _admin_connection(self) -> Any:
         """A connection outside Django's registry, as the URL's own user and database."""
         from django.db import connections
@@ -178,9 +204,7 @@ class CellSession:
 
         assert self.provided is not None
         settings_dict = copy.deepcopy(connections["default"].settings_dict)
-        settings_dict["NAME"] = self.provided.admin_name or (
-            "postgres" if self.cell.server.vendor == "postgresql" else ""
-        )
+        settings_dict["NAME"] = self._admin_database()
         settings_dict.update({k: v for k, v in self.provided.settings.items() if k in ("USER", "PASSWORD")})
         backend = load_backend(self.cell.driver.engine)
         return backend.DatabaseWrapper(settings_dict, alias="dbcompat_admin")
@@ -239,11 +263,16 @@ class CellSession:
         vendor = self.cell.server.vendor
         try:
             with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
-                for statement in self._throwaway.drop_statements(vendor, self.database):
+                for statement in self._throwaway.drop_statements(vendor, self.database, force=self._can_force_drop()):
                     cursor.execute(statement)
             self._throwaway.created.discard(self.database)
         finally:
             admin.close()
+
+    def _can_force_drop(self) -> bool:
+        """PostgreSQL 13+ can drop a database other sessions still hold (a check's stuck thread)."""
+        version = leading_version(self.version_reported or "")
+        return self.cell.server.vendor == "postgresql" and version is not None and version.major >= 13
 
     def _check_driver(self) -> None:
         from django.db import connection

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-_DJANGO_52 = Version("5.2")
+from harness.claims.recipes import recipe
 
 
 @dataclass(frozen=True)
@@ -40,26 +40,24 @@ class Backend:
             "postgresql": "SELECT datcollate FROM pg_database WHERE datname = current_database()",
             "mysql": "SELECT @@collation_database",
             "mariadb": "SELECT @@collation_database",
-            "oracle": "SELECT value FROM nls_session_parameters WHERE parameter = 'NLS_SORT'",
+            "oracle": "SELECT default_collation FROM user_users",
         }.get(self.vendor)
 
     def database_charset(self, django: Version) -> str | None:
-        """The character set Django's docs create a MySQL database with (MySQL notes > Creating
-        your database): utf8 in the 4.2 docs, utf8mb4 from 5.2 on."""
+        """The character set the docs of this Django version create a MySQL database with."""
         if self.vendor in ("mysql", "mariadb"):
-            return "utf8" if django < _DJANGO_52 else "utf8mb4"
+            return recipe("mysql.database_charset", django)
         return None
 
     def case_sensitive_collation(self, django: Version, test_collations: dict[str, str | None]) -> str | None:
         """The collation a vendor documents for case-sensitive comparisons.
 
-        MySQL and MariaDB: what Django's docs name (ref/databases, MySQL notes > Collation
-        settings): utf8_bin in the 4.2 docs, utf8mb4_0900_as_cs from 5.2 on. PostgreSQL: "C",
-        a deterministic collation (Django's own ``test_collations["deterministic"]``).
-        Elsewhere Django's ``test_collations["cs"]``.
+        MySQL and MariaDB: what the docs of this Django version name. PostgreSQL: "C", a
+        deterministic collation (Django's own ``test_collations["deterministic"]``). Elsewhere
+        Django's ``test_collations["cs"]``.
         """
         if self.vendor in ("mysql", "mariadb"):
-            return "utf8_bin" if django < _DJANGO_52 else "utf8mb4_0900_as_cs"
+            return recipe("mysql.case_sensitive_collation", django)
         if self.vendor == "postgresql":
             return test_collations.get("deterministic")
         return test_collations.get("cs")
@@ -67,11 +65,12 @@ class Backend:
     # -- locks -------------------------------------------------------------------------
 
     def lock_timeout_sql(self, seconds: int) -> str | None:
-        """A statement bounding how long this session waits for a row lock."""
+        """A statement bounding how long this session waits for a lock (row and table alike)."""
         if self.vendor == "postgresql":
             return f"SET lock_timeout = '{int(seconds)}s'"
         if self.vendor in ("mysql", "mariadb"):
-            return f"SET SESSION innodb_lock_wait_timeout = {int(seconds)}"
+            # innodb_lock_wait_timeout bounds row locks, lock_wait_timeout metadata (table) locks.
+            return f"SET SESSION innodb_lock_wait_timeout = {int(seconds)}, lock_wait_timeout = {int(seconds)}"
         return None  # SQLite takes no row locks; Oracle waits are bounded by the thread's join timeout
 
     # -- time zones ----------------------------------------------------------------------
@@ -80,11 +79,17 @@ class Backend:
         """A table as a legacy database has it: an id, a TIMESTAMP and a DATETIME-like column."""
         if self.vendor in ("mysql", "mariadb"):
             return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP NULL DEFAULT NULL, dt DATETIME(6) NULL)"
+        # The closest equivalents: ts the type the server converts by the session time zone,
+        # dt the plain one it stores as given.
         if self.vendor == "postgresql":
-            # The closest equivalent: timestamps without a time zone.
-            return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP NULL, dt TIMESTAMP(6) NULL)"
+            return (
+                f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP WITH TIME ZONE NULL, dt TIMESTAMP(6) NULL)"
+            )
         if self.vendor == "oracle":
-            return f"CREATE TABLE {table} (id NUMBER(11) PRIMARY KEY, ts TIMESTAMP NULL, dt TIMESTAMP NULL)"
+            return (
+                f"CREATE TABLE {table} (id NUMBER(11) PRIMARY KEY, "
+                "ts TIMESTAMP WITH LOCAL TIME ZONE NULL, dt TIMESTAMP NULL)"
+            )
         return None
 
     def session_time_zone_sql(self, offset: str) -> str | None:
@@ -106,7 +111,8 @@ class Backend:
             return f"SELECT EXTRACT(EPOCH FROM {column} AT TIME ZONE 'UTC') FROM {table} WHERE id = 1"
         if self.vendor == "oracle":
             return (
-                f"SELECT (CAST(FROM_TZ({column}, 'UTC') AS DATE) - DATE '1970-01-01') * 86400 FROM {table} WHERE id = 1"
+                f"SELECT (CAST(FROM_TZ(CAST({column} AS TIMESTAMP), 'UTC') AS DATE) - DATE '1970-01-01') * 86400 "
+                f"FROM {table} WHERE id = 1"
             )
         return None
 
@@ -138,7 +144,7 @@ _VERSION_SQL = {
     "postgresql": "SHOW server_version",
     "mysql": "SELECT VERSION()",
     "mariadb": "SELECT VERSION()",
-    "oracle": "SELECT banner_full FROM v$version",
+    "oracle": "SELECT version_full FROM product_component_version WHERE product LIKE 'Oracle%'",
 }
 
 _MYSQL_SETTINGS = {
@@ -159,8 +165,8 @@ _SETTINGS_SQL: dict[str, dict[str, str]] = {
     "postgresql": {
         "server_version": "SHOW server_version",
         "server_encoding": "SHOW server_encoding",
-        # lc_collate is a database property (no longer a setting from PostgreSQL 16).
-        "lc_collate": "SELECT datcollate FROM pg_database WHERE datname = current_database()",
+        # A database property (no longer a setting from PostgreSQL 16): what new databases get.
+        "lc_collate (template1)": "SELECT datcollate FROM pg_database WHERE datname = 'template1'",
         "TimeZone": "SHOW TimeZone",
         "default_transaction_isolation": "SHOW default_transaction_isolation",
     },

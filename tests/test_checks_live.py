@@ -122,7 +122,10 @@ def test_every_cell_runs_every_check_without_harness_errors(results: dict[str, C
 def test_sql_and_flags_are_recorded(results: dict[str, CellResult]) -> None:
     for result in results.values():
         by_id = {c.id: c for c in result.checks}
-        assert any("0" in sql for sql in by_id["typecasting.raw_eq_zero"].sql)
+        assert any(
+            sql.endswith('" = 0 ORDER BY "value"') or sql.endswith("` = 0 ORDER BY `value`")
+            for sql in by_id["typecasting.raw_eq_zero"].sql
+        ), by_id["typecasting.raw_eq_zero"].sql
         assert "has_select_for_update_nowait" in by_id["row-locking.nowait.use"].flags
         assert "interprets_empty_strings_as_nulls" in by_id["empty-string.stored_as_null"].flags
 

@@ -9,7 +9,7 @@ import pytest
 
 from harness.cli import main
 from harness.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_HARNESS_ERROR, EXIT_OK
-from harness.report import render_markdown
+from harness.report.markdown import render_markdown
 from harness.results import CellResult, CellStatus, CheckResult, DriverInfo, Outcome, ServerInfo, write_result
 from harness.runner import RunSummary
 

@@ -41,25 +41,38 @@ def throwaway_databases(postgres_url: str, mariadb_url: str) -> list[str]:
     return names
 
 
-def test_passwords_never_reach_results_or_console(
-    matrix: Matrix, tmp_path: Path, postgres_url: str, capfd: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("written", "decoded"),
+    [("Sekr1t-Pa55-zq", "Sekr1t-Pa55-zq"), ("p%40ss%2Fw0rd-zq", "p@ss/w0rd-zq")],
+)
+def test_passwords_never_reach_results_reports_or_console(
+    tmp_path: Path, postgres_url: str, written: str, decoded: str
 ) -> None:
-    # The local server trusts connections from 127.0.0.1, so any password is accepted and must be hidden.
-    secret = "Sekr1t-Pa55-zq"
-    url = postgres_url.replace("postgres@", f"postgres:{secret}@", 1)
-    assert secret in url
-    environ = {**os.environ, "DBCOMPAT_URL_POSTGRES15": url}
-    results, said = run(matrix, ["postgres15-psycopg-django52"], tmp_path, environ)
-    assert results[0].status is CellStatus.RAN, results[0].reason
-    from harness.report import write_report
+    # The local server trusts connections from 127.0.0.1, so any password is accepted and must be hidden,
+    # as written in the URL and as decoded for the driver.
+    import subprocess
+    import sys
 
-    write_report(results, tmp_path / "report")
-    written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
-    assert written and not any(secret in text for text in written)
-    assert "postgres:***@" in results[0].server.origin
-    assert not any(secret in line for line in said)
-    captured = capfd.readouterr()
-    assert secret not in captured.out + captured.err
+    url = postgres_url.replace("postgres@", f"postgres:{written}@", 1)
+    assert written in url
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "run", "postgres15-psycopg-django52", "--results", str(tmp_path / "r")],
+        env={**os.environ, "DBCOMPAT_URL_POSTGRES15": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"postgres15-psycopg-django52.json", "index.html", "compat.md", "results.json"}
+    for text in [p.read_text() for p in files] + [done.stdout, done.stderr]:
+        assert written not in text
+        assert decoded not in text
+    data = json.loads((tmp_path / "r" / "postgres15-psycopg-django52.json").read_text())
+    assert data["status"] == "ran"
+    assert (
+        data["server"]["origin"] == f"DBCOMPAT_URL_POSTGRES15={postgres_url.replace('postgres@', 'postgres:***@', 1)}"
+    )
 
 
 def test_url_reaching_another_release_is_flagged(matrix: Matrix, tmp_path: Path, postgres_url: str) -> None:

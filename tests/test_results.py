@@ -161,7 +161,7 @@ def test_secrets_never_reach_the_file(tmp_path: Path, secret: str) -> None:
                 Outcome.HARNESS_ERROR,
                 error=f"OperationalError: password {secret} rejected",
                 sql=[f"ALTER USER dbcompat PASSWORD '{secret}'", "SELECT 1"],
-                observed={"dsn": f"postgres://u:{secret}@h/db"},
+                setup={"dsn": f"postgres://u:{secret}@h/db"},
             )
         ],
     )
@@ -173,7 +173,19 @@ def test_secrets_never_reach_the_file(tmp_path: Path, secret: str) -> None:
     assert loaded.reason == "could not log in as admin:***@db"
     assert loaded.checks[0].error == "OperationalError: password *** rejected"
     assert loaded.checks[0].sql == ["ALTER USER dbcompat PASSWORD '***'", "SELECT 1"]
-    assert loaded.checks[0].observed == {"dsn": "postgres://u:***@h/db"}
+    assert loaded.checks[0].setup == {"dsn": "postgres://u:***@h/db"}
+
+
+def test_a_short_password_never_rewrites_what_a_server_did(tmp_path: Path) -> None:
+    # Observations and ids are facts: a password that happens to be "def" or "postgres" masks free text only.
+    result = make_result(
+        reason="login as postgres failed",
+        checks=[check("typecasting.raw_eq_zero", Outcome.NO_CLAIM, observed=["abc", "def"])],
+    )
+    loaded = load_result(write_result(tmp_path, result, secrets=["def", "postgres"]))
+    assert loaded.checks[0].observed == ["abc", "def"]
+    assert loaded.cell == result.cell
+    assert loaded.reason == "login as *** failed"
 
 
 def test_no_secrets_changes_nothing(tmp_path: Path) -> None:

@@ -263,6 +263,8 @@ def test_vendor_statements() -> None:
         "CREATE DATABASE `dbcompat_a_main` CHARACTER SET utf8mb4"
     ]
     oracle = create_statements("oracle", "dbcompat_a_main", "Pw_1")
-    assert oracle[0] == 'CREATE USER "DBCOMPAT_A_MAIN" IDENTIFIED BY "Pw_1" QUOTA UNLIMITED ON USERS'
+    assert oracle[0] == (
+        'CREATE USER "DBCOMPAT_A_MAIN" IDENTIFIED BY "Pw_1" DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS'
+    )
     assert "CREATE SESSION" in oracle[1] and "CREATE TABLE" in oracle[1]
     assert drop_statements("oracle", "dbcompat_a_main") == ['DROP USER "DBCOMPAT_A_MAIN" CASCADE']

@@ -7,7 +7,18 @@ One module per behaviour holds its claims; this package assembles them into
 from __future__ import annotations
 
 from harness.claims import collation, empty_string, row_locking, sequence_reset, smoke, timestamps, typecasting
-from harness.claims.model import Claim, ClaimsTable, Expect, IsA, Judgement, Source, expected_json
+from harness.claims.model import AtLeast, Claim, ClaimsTable, Expect, IsA, Judgement, Source, expected_json
+
+# Each behaviour's title, in the order reports show them.
+BEHAVIOURS = {
+    "smoke": "Smoke: the pipeline works",
+    "collation": "Collation and case sensitivity",
+    "typecasting": "String typecasting",
+    "row-locking": "Row locking with select_for_update()",
+    "timestamp-use-tz": "TIMESTAMP columns with USE_TZ",
+    "empty-string": "NULL and empty strings",
+    "sequence-reset": "Sequence reset after manually assigned primary keys",
+}
 
 CLAIMS = ClaimsTable(
     [
@@ -21,4 +32,15 @@ CLAIMS = ClaimsTable(
     ]
 )
 
-__all__ = ["CLAIMS", "Claim", "ClaimsTable", "Expect", "IsA", "Judgement", "Source", "expected_json"]
+__all__ = [
+    "BEHAVIOURS",
+    "CLAIMS",
+    "AtLeast",
+    "Claim",
+    "ClaimsTable",
+    "Expect",
+    "IsA",
+    "Judgement",
+    "Source",
+    "expected_json",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.claims.model import Claim, Expect, IsA, Source
+from harness.claims.recipes import RECIPES
 
 COLLATION = Source("ref/databases", "MySQL notes > Creating your database > Collation settings")
 SQLITE_MATCHING = Source("ref/databases", "SQLite notes > Substring matching and case sensitivity")
@@ -53,21 +54,16 @@ CLAIMS = [
         source=SQLITE_MATCHING,
         expect=(Expect("sqlite", False), Expect("*", True)),
     ),
-    Claim(
-        check="collation.db_collation_case_sensitive",
-        behaviour="collation",
-        django="django<5.2",
-        statement="A column with the utf8_bin collation compares case-sensitively on MySQL.",
-        source=COLLATION,
-        expect=(Expect("mysql", True), Expect("mariadb", True)),
-    ),
-    Claim(
-        check="collation.db_collation_case_sensitive",
-        behaviour="collation",
-        django="django>=5.2",
-        statement="A column with the utf8mb4_0900_as_cs collation compares case-sensitively on MySQL.",
-        source=COLLATION,
-        expect=(Expect("mysql", True), Expect("mariadb", True)),
+    *(
+        Claim(
+            check="collation.db_collation_case_sensitive",
+            behaviour="collation",
+            django=documented.when,
+            statement=f"A column with the {documented.value} collation compares case-sensitively on MySQL.",
+            source=COLLATION,
+            expect=(Expect("mysql", True), Expect("mariadb", True)),
+        )
+        for documented in RECIPES["mysql.case_sensitive_collation"]
     ),
     Claim(
         check="collation.formset_unique_case",

@@ -22,13 +22,6 @@ CLAIMS = [
         expect=(Expect("*", ""),),
     ),
     Claim(
-        check="empty-string.filter_exact",
-        behaviour="empty-string",
-        statement="filter(field='') finds the row saved with '' on every backend, Oracle included.",
-        source=ORACLE,
-        expect=(Expect("*", 1),),
-    ),
-    Claim(
         check="empty-string.filter_isnull",
         behaviour="empty-string",
         statement="Only on Oracle, where '' is NULL, does filter(field__isnull=True) find the row saved with ''.",

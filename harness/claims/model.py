@@ -75,6 +75,19 @@ class IsA:
         return described
 
 
+@dataclass(frozen=True)
+class AtLeast:
+    """Expects a count of at least ``minimum``, where the docs say "some" rather than how many."""
+
+    minimum: int
+
+    def matches(self, observed: Any) -> bool:
+        return isinstance(observed, int) and not isinstance(observed, bool) and observed >= self.minimum
+
+    def to_json(self) -> dict[str, int]:
+        return {"at least": self.minimum}
+
+
 def _is_subclass(observed: str, class_path: str) -> bool:
     if observed == class_path:
         return True
@@ -163,7 +176,7 @@ class ClaimsTable:
 
 def _same(observed: Any, expected: Any) -> bool:
     """Equal as JSON values, at every depth, with True never equal to 1 (JSON has no tuples)."""
-    if isinstance(expected, IsA):
+    if isinstance(expected, IsA | AtLeast):
         return expected.matches(observed)
     if isinstance(observed, list | tuple) and isinstance(expected, list | tuple):
         return len(observed) == len(expected) and all(_same(o, e) for o, e in zip(observed, expected, strict=True))
@@ -174,7 +187,7 @@ def _same(observed: Any, expected: Any) -> bool:
 
 def expected_json(value: Any) -> Any:
     """An expectation as it is written to the results: matchers become their description."""
-    if isinstance(value, IsA):
+    if isinstance(value, IsA | AtLeast):
         return value.to_json()
     if isinstance(value, list | tuple):
         return [expected_json(v) for v in value]

@@ -5,49 +5,66 @@ from __future__ import annotations
 from harness.claims.model import Claim, Expect, IsA, Source
 
 SELECT_FOR_UPDATE = Source("ref/models/querysets", "QuerySet API > select_for_update()")
-MYSQL_TABLE = Source("ref/databases", "MySQL notes > Row locking with QuerySet.select_for_update()")
 NOT_SUPPORTED = IsA("django.db.utils.NotSupportedError")
 # What a conflicting lock raises: a DatabaseError, and not the refusal of an unsupported option.
 LOCK_CONFLICT = IsA("django.db.utils.DatabaseError", excluding="django.db.utils.NotSupportedError")
 
-# Who supports each option, in the docs' words: "MariaDB only supports the nowait argument, MariaDB
-# 10.6+ also supports the skip_locked argument, and MySQL 8.0.1+ supports the nowait, skip_locked,
-# and of arguments. The no_key argument is only supported on PostgreSQL." PostgreSQL and Oracle
-# support select_for_update() with nowait, skip_locked and of. Later docs drop the version notes
-# as the minimum server versions rise past them; the support they state is the same.
+# Who supports each option. The docs (ref/models/querysets, select_for_update()) list PostgreSQL,
+# Oracle and MySQL as supporting select_for_update(), then: 4.2 "MariaDB only supports the nowait
+# argument, MariaDB 10.6+ also supports the skip_locked argument, and MySQL 8.0.1+ supports the
+# nowait, skip_locked, and of arguments"; 5.2 and 6.0 the same without "8.0.1+"; 6.1 "MariaDB only
+# supports the nowait and skip_locked arguments". "The no_key argument is only supported on
+# PostgreSQL." The version notes went as Django's minimum server versions passed them.
 SUPPORT = {
     "nowait": ("postgresql", "oracle", "mariadb", "mysql>=8.0.1"),
     "skip_locked": ("postgresql", "oracle", "mariadb>=10.6", "mysql>=8.0.1"),
     "of": ("postgresql", "oracle", "mysql>=8.0.1"),
     "no_key": ("postgresql",),
 }
+# The docs' words per range of Django versions.
 STATEMENTS = {
-    "nowait": "NOWAIT is supported on PostgreSQL, Oracle, MariaDB and MySQL 8.0.1+.",
-    "skip_locked": "SKIP LOCKED is supported on PostgreSQL, Oracle, MariaDB 10.6+ and MySQL 8.0.1+.",
-    "of": "OF is supported on PostgreSQL, Oracle and MySQL 8.0.1+, not on MariaDB.",
-    "no_key": "NO KEY (no_key=True) is supported on PostgreSQL only.",
+    "django<5.2": {
+        "nowait": "NOWAIT is supported on PostgreSQL, Oracle, MariaDB and MySQL 8.0.1+.",
+        "skip_locked": "SKIP LOCKED is supported on PostgreSQL, Oracle, MariaDB 10.6+ and MySQL 8.0.1+.",
+        "of": "OF is supported on PostgreSQL, Oracle and MySQL 8.0.1+, not on MariaDB.",
+        "no_key": "NO KEY (no_key=True) is supported on PostgreSQL only.",
+    },
+    "django>=5.2 django<6.1": {
+        "nowait": "NOWAIT is supported on PostgreSQL, Oracle, MariaDB and MySQL.",
+        "skip_locked": "SKIP LOCKED is supported on PostgreSQL, Oracle, MariaDB 10.6+ and MySQL.",
+        "of": "OF is supported on PostgreSQL, Oracle and MySQL, not on MariaDB.",
+        "no_key": "NO KEY (no_key=True) is supported on PostgreSQL only.",
+    },
+    "django>=6.1": {
+        "nowait": "NOWAIT is supported on PostgreSQL, Oracle, MariaDB and MySQL.",
+        "skip_locked": "SKIP LOCKED is supported on PostgreSQL, Oracle, MariaDB and MySQL.",
+        "of": "OF is supported on PostgreSQL, Oracle and MySQL, not on MariaDB.",
+        "no_key": "NO KEY (no_key=True) is supported on PostgreSQL only.",
+    },
 }
 
 
-def _flag(option: str) -> Claim:
+def _flag(option: str, django: str) -> Claim:
     return Claim(
         check=f"row-locking.{option}.flag",
         behaviour="row-locking",
-        statement=f"Django's feature flag follows the docs: {STATEMENTS[option]}",
+        django=django,
+        statement=f"Django's feature flag follows the docs: {STATEMENTS[django][option]}",
         source=SELECT_FOR_UPDATE,
         expect=(*(Expect(spec, True) for spec in SUPPORT[option]), Expect("*", False)),
     )
 
 
-def _use(option: str) -> Claim:
+def _use(option: str, django: str) -> Claim:
     return Claim(
         check=f"row-locking.{option}.use",
         behaviour="row-locking",
+        django=django,
         statement=(
-            f"{STATEMENTS[option]} An unsupported option raises NotSupportedError; "
+            f"{STATEMENTS[django][option]} An unsupported option raises NotSupportedError; "
             "on SQLite select_for_update() has no effect."
         ),
-        source=MYSQL_TABLE if option != "no_key" else SELECT_FOR_UPDATE,
+        source=SELECT_FOR_UPDATE,
         expect=(
             Expect("sqlite", "ok"),
             *(Expect(spec, "ok") for spec in SUPPORT[option]),
@@ -57,8 +74,8 @@ def _use(option: str) -> Claim:
 
 
 CLAIMS = [
-    *(_flag(option) for option in SUPPORT),
-    *(_use(option) for option in SUPPORT),
+    *(_flag(option, django) for django in STATEMENTS for option in SUPPORT),
+    *(_use(option, django) for django in STATEMENTS for option in SUPPORT),
     Claim(
         check="row-locking.nowait.contended",
         behaviour="row-locking",

@@ -16,7 +16,7 @@ from typing import Any
 from harness.errors import DbcompatError, ServerUnavailable
 from harness.matrix import Server
 from harness.results import ServerInfo
-from harness.servers.urls import mask_url, parse_server_url, url_password
+from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
 PROVIDER_PREFIX = "DBCOMPAT_PROVIDER_"
 
@@ -61,14 +61,13 @@ def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer 
     settings = parse_server_url(server.url_variable, url.strip(), server.vendor)
     admin_name = settings.pop("ADMIN_NAME")
     provider = environ.get(PROVIDER_PREFIX + server.id.upper(), "url")
-    password = url_password(url)
     return ProvidedServer(
         server,
         provider,
         f"{server.url_variable}={mask_url(url.strip())}",
         settings,
         admin_name,
-        (password,) if password else (),
+        url_passwords(url.strip()),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from harness.errors import ServerUnavailable, UsageError
 from harness.matrix import Server
+from harness.results import redact
 from harness.servers.urls import build_url
 
 # Raise every server's start timeout at once, e.g. DBCOMPAT_START_TIMEOUT=900 for a slow disk.
@@ -155,9 +156,10 @@ def start_container(plan: ContainerPlan) -> StartedContainer:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         hint = f"; the server said: {said}" if said else ""
+        hint, exc_text = redact(hint, [plan.password]), redact(str(exc), [plan.password])
         raise ServerUnavailable(
             f"server {plan.server_id!r} ({plan.image}) did not become ready within "
-            f"{plan.start_timeout}s: {exc}{hint}. "
+            f"{plan.start_timeout}s: {exc_text}{hint}. "
             f"Hint: raise {TIMEOUT_VARIABLE} or the matrix's start_timeout"
         ) from None
     return StartedContainer(plan, container, plan.url(host, port))

@@ -40,17 +40,18 @@ def create_statements(vendor: str, name: str, password: str = "", charset: str |
     if vendor == "oracle":
         user = name.upper()
         return [
-            f'CREATE USER "{user}" IDENTIFIED BY "{password}" QUOTA UNLIMITED ON USERS',
+            f'CREATE USER "{user}" IDENTIFIED BY "{password}" DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS',
             f"GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE TRIGGER, CREATE VIEW, "
             f'CREATE PROCEDURE, CREATE TYPE TO "{user}"',
         ]
     raise ValueError(f"no throwaway databases on {vendor}")
 
 
-def drop_statements(vendor: str, name: str) -> list[str]:
+def drop_statements(vendor: str, name: str, force: bool = False) -> list[str]:
+    """The SQL that drops a throwaway database; ``force`` also ends other sessions in it (PostgreSQL 13+)."""
     _check(name)
     if vendor == "postgresql":
-        return [f'DROP DATABASE IF EXISTS "{name}"']
+        return [f'DROP DATABASE IF EXISTS "{name}"' + (" WITH (FORCE)" if force else "")]
     if vendor in ("mysql", "mariadb"):
         return [f"DROP DATABASE IF EXISTS `{name}`"]
     if vendor == "oracle":
@@ -75,9 +76,9 @@ class Throwaway:
         _check(name)
         self.created.add(name)
 
-    def drop_statements(self, vendor: str, name: str) -> list[str]:
+    def drop_statements(self, vendor: str, name: str, force: bool = False) -> list[str]:
         if name not in self.created:
             raise UnsafeOperation(
                 f"refusing to drop {name!r}: this run did not create it. Drop it by hand if it is yours."
             )
-        return drop_statements(vendor, name)
+        return drop_statements(vendor, name, force)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from harness.errors import UsageError
 
@@ -63,11 +63,15 @@ def mask_url(url: str) -> str:
         return "(a malformed URL, not shown)"
 
 
-def url_password(url: str) -> str | None:
+def url_passwords(url: str) -> tuple[str, ...]:
+    """The URL's password as written and as decoded (what the driver is given): both are secrets."""
     try:
-        return urlsplit(url).password
+        written = urlsplit(url).password
     except ValueError:
-        return None
+        return ()
+    if not written:
+        return ()
+    return tuple(dict.fromkeys((written, unquote(written))))
 
 
 def build_url(vendor: str, host: str, port: int, user: str, password: str, name: str = "") -> str:

@@ -1,0 +1,78 @@
+"""Reports from results: index.html, compat.md and the merged results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness.report.html import render_html
+from harness.report.markdown import render_markdown
+from harness.report.model import build_report
+from harness.results import CellResult, merged_document
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    markdown: Path
+    merged: Path
+
+
+def write_reports(
+    results: Sequence[CellResult],
+    output: Path,
+    baseline: Sequence[CellResult] | None = None,
+    partial: str | None = None,
+) -> Written:
+    """Write ``index.html``, ``compat.md`` and ``results.json`` into ``output``."""
+    output.mkdir(parents=True, exist_ok=True)
+    report = build_report(results, baseline, partial)
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    html = _write(output / "index.html", render_html(report))
+    markdown = _write(output / "compat.md", render_markdown(results, partial))
+    document = merged_document(results, generated, partial)
+    merged = _write(output / "results.json", json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\n")
+    return Written(html, markdown, merged)
+
+
+def _write(path: Path, text: str) -> Path:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    Path(temporary).chmod(0o644)
+    Path(temporary).replace(path)
+    return path
+
+
+def results_schema() -> dict[str, Any]:
+    """The JSON Schema of results.json, generated from the result dataclasses."""
+    from pydantic import TypeAdapter
+
+    from harness.results import SCHEMA_VERSION
+
+    cell_schema = TypeAdapter(CellResult).json_schema(mode="serialization")
+    definitions = cell_schema.pop("$defs", {})
+    definitions["CellResult"] = cell_schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://dbcompat.invalid/schema/results-{SCHEMA_VERSION}.json",
+        "title": "dbcompat results",
+        "description": "Every cell's result of a dbcompat run: what each check observed, and what the docs claim.",
+        "type": "object",
+        "required": ["schema_version", "generated_at", "cells"],
+        "properties": {
+            "schema_version": {"const": SCHEMA_VERSION},
+            "generated_at": {"type": "string", "description": "when the report was written (ISO 8601, UTC)"},
+            "partial": {"type": ["string", "null"], "description": "why the run is incomplete, if it is"},
+            "cells": {"type": "array", "items": {"$ref": "#/$defs/CellResult"}},
+        },
+        "$defs": definitions,
+    }

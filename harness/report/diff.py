@@ -1,0 +1,70 @@
+"""What changed between two runs: outcomes and observations, cell by cell.
+
+A regression is a check that was as documented and now differs from the docs or
+ends in a harness error, or a cell that ran and now ends in a harness error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from harness.results import CellResult, CellStatus, Outcome
+
+_REGRESSED = (Outcome.DIFFERS, Outcome.HARNESS_ERROR)
+
+
+@dataclass(frozen=True)
+class Change:
+    cell: str
+    check: str | None  # None: the cell as a whole
+    what: str  # "outcome", "observation", "added", "removed", "status"
+    old: Any
+    new: Any
+    regression: bool
+
+    def describe(self) -> str:
+        where = f"{self.cell} {self.check}" if self.check else self.cell
+        mark = "REGRESSION " if self.regression else ""
+        if self.what in ("added", "removed"):
+            return f"{mark}{where}: {self.what}"
+        return f"{mark}{where}: {self.what} {_show(self.old)} -> {_show(self.new)}"
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def diff_results(old: Sequence[CellResult], new: Sequence[CellResult]) -> list[Change]:
+    changes: list[Change] = []
+    old_cells = {r.cell: r for r in old}
+    new_cells = {r.cell: r for r in new}
+    for cell in sorted(old_cells.keys() | new_cells.keys()):
+        before, after = old_cells.get(cell), new_cells.get(cell)
+        if before is None or after is None:
+            changes.append(Change(cell, None, "added" if before is None else "removed", None, None, False))
+            continue
+        if before.status is not after.status:
+            regression = before.status is CellStatus.RAN and after.status is CellStatus.HARNESS_ERROR
+            changes.append(Change(cell, None, "status", before.status.value, after.status.value, regression))
+        old_checks = {c.id: c for c in before.checks}
+        new_checks = {c.id: c for c in after.checks}
+        for check_id in sorted(old_checks.keys() | new_checks.keys()):
+            was, now = old_checks.get(check_id), new_checks.get(check_id)
+            if was is None or now is None:
+                # When one side did not run at all its status change says it; no list of every check.
+                if before.checks and after.checks:
+                    changes.append(Change(cell, check_id, "added" if was is None else "removed", None, None, False))
+                continue
+            if was.outcome is not now.outcome:
+                regression = was.outcome is Outcome.AS_DOCUMENTED and now.outcome in _REGRESSED
+                changes.append(Change(cell, check_id, "outcome", was.outcome.value, now.outcome.value, regression))
+            elif was.observed != now.observed:
+                changes.append(Change(cell, check_id, "observation", was.observed, now.observed, False))
+    return changes
+
+
+def has_regressions(changes: Sequence[Change]) -> bool:
+    return any(change.regression for change in changes)

@@ -1,0 +1,49 @@
+"""reports/index.html: one self-contained page, readable without JavaScript, better with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.render import environment
+from harness.report.model import Report
+
+
+def render_html(report: Report) -> str:
+    columns = report.columns
+    server_cols, driver_cols = _span_columns(report.server_spans), _span_columns(report.driver_spans)
+    payload: dict[str, Any] = {
+        "columns": [
+            {
+                "cell": c.cell,
+                "server": c.server_label,
+                "reported": c.version_reported,
+                "vendor": c.vendor,
+                "driver": c.driver_id,
+                "django": c.django,
+            }
+            for c in columns
+        ],
+        "evidence": report.evidence,
+        "strings": report.strings,
+    }
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            row_count=sum(len(group.rows) for group in report.groups),
+            server_cols=server_cols,
+            driver_cols=driver_cols,
+            finding_cells=sum(len(f.cells) for f in report.findings),
+            payload=payload,
+        )
+    )
+
+
+def _span_columns(spans: Any) -> list[str]:
+    """For each header span, the comma-separated indexes of the columns it covers."""
+    covered, start = [], 0
+    for span in spans:
+        covered.append(",".join(str(i) for i in range(start, start + span.width)))
+        start += span.width
+    return covered
