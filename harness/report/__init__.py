@@ -39,7 +39,7 @@ def write_reports(
     html = _write(output / "index.html", render_html(report))
     markdown = _write(output / "compat.md", render_markdown(results, partial))
     document = merged_document(results, generated, partial)
-    merged = _write(output / "results.json", json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\n")
+    merged = _write(output / "results.json", json.dumps(document, ensure_ascii=False, default=str) + "\n")
     return Written(html, markdown, merged)
 
 

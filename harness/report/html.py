@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.render import environment
-from harness.report.model import Report
+from harness.report.model import EVIDENCE_FIELDS, OUTCOMES, Report
 
 
 def render_html(report: Report) -> str:
@@ -23,6 +23,8 @@ def render_html(report: Report) -> str:
             }
             for c in columns
         ],
+        "outcomes": [outcome.value for outcome in OUTCOMES],
+        "fields": EVIDENCE_FIELDS,
         "evidence": report.evidence,
         "strings": report.strings,
     }

@@ -29,14 +29,15 @@ VENDOR_NAMES = {
 }
 
 # Symbol (survives grey-scale printing), CSS key, and a one-line meaning per outcome.
+# The one-letter key is the table cell's CSS class: large matrices have tens of thousands of cells.
 OUTCOMES: dict[Outcome, tuple[str, str, str]] = {
-    Outcome.AS_DOCUMENTED: ("✓", "documented", "the server did what the docs of the cell's Django version say"),
-    Outcome.DIFFERS: ("✗", "differs", "the server did something else than the docs say: a finding"),
-    Outcome.NO_CLAIM: ("○", "noclaim", "the docs say nothing for this backend; the observation is recorded"),
-    Outcome.NOT_APPLICABLE: ("–", "na", "the check cannot run on this backend; the evidence says why"),
-    Outcome.UNSUPPORTED: ("⊘", "unsupported", "Django refuses this server version"),
-    Outcome.UNAVAILABLE: ("?", "unavailable", "no server was reachable for this cell"),
-    Outcome.HARNESS_ERROR: ("‼", "error", "the harness or the check failed: not a finding about the server"),
+    Outcome.AS_DOCUMENTED: ("✓", "d", "the server did what the docs of the cell's Django version say"),
+    Outcome.DIFFERS: ("✗", "x", "the server did something else than the docs say: a finding"),
+    Outcome.NO_CLAIM: ("○", "n", "the docs say nothing for this backend; the observation is recorded"),
+    Outcome.NOT_APPLICABLE: ("–", "a", "the check cannot run on this backend; the evidence says why"),
+    Outcome.UNSUPPORTED: ("⊘", "u", "Django refuses this server version"),
+    Outcome.UNAVAILABLE: ("?", "v", "no server was reachable for this cell"),
+    Outcome.HARNESS_ERROR: ("‼", "e", "the harness or the check failed: not a finding about the server"),
 }
 _STATUS_OUTCOME = {
     CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
@@ -138,7 +139,7 @@ class Report:
     findings: tuple[Finding, ...]
     servers: tuple[ServerSettings, ...]
     changes: tuple[Change, ...] | None
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[list[Any]] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
 
     @property
@@ -229,7 +230,7 @@ def build_report(
             strings.append(text)
         return interned[text]
 
-    evidence: list[dict[str, Any]] = []
+    evidence: list[list[Any]] = []
     by_cell = [{c.id: c for c in r.checks} for r in ordered]
     check_ids = sorted({c.id for r in ordered for c in r.checks}, key=_check_order)
     groups: dict[str, list[Row]] = {}
@@ -237,9 +238,9 @@ def build_report(
     for check_id in check_ids:
         entries = []
         claims = Counter(c.claim for checks in by_cell for c in checks.values() if c.id == check_id and c.claim)
-        for column, result, checks in zip(columns, ordered, by_cell, strict=True):
+        for result, checks in zip(ordered, by_cell, strict=True):
             found = checks.get(check_id)
-            evidence.append(_evidence(column, result, check_id, found, intern))
+            evidence.append(_evidence(result, found, intern))
             if found is None:
                 outcome = _STATUS_OUTCOME.get(result.status, Outcome.NOT_APPLICABLE)
                 symbol, key, _ = OUTCOMES[outcome]
@@ -263,7 +264,7 @@ def build_report(
                 claim=claims.most_common(1)[0][0] if claims else "No claim in the docs.",
                 entries=tuple(entries),
                 backends_differ=len(observations) > 1,
-                has_finding=any(e.outcome == "differs" for e in entries),
+                has_finding=any(e.outcome == OUTCOMES[Outcome.DIFFERS][1] for e in entries),
                 has_flag_disagreement=any(e.flag_disagrees for e in entries),
             )
         )
@@ -308,27 +309,53 @@ def _check_order(check_id: str) -> tuple[int, str]:
     return (_behaviour_rank(check_id.split(".", 1)[0])[0], check_id)
 
 
-def _evidence(
-    column: Column, result: CellResult, check_id: str, found: CheckResult | None, intern: Any
-) -> dict[str, Any]:
+# Each evidence entry is a list in this order, trailing empties dropped; texts and JSON values are
+# indexes into the report's string table (values as JSON text), so what repeats is stored once.
+EVIDENCE_FIELDS = (
+    "outcome",
+    "claim",
+    "source",
+    "url",
+    "expected",
+    "observed",
+    "flags",
+    "setup",
+    "sql",
+    "error",
+    "reason",
+    "duration",
+)
+_OUTCOME_INDEX = {outcome: index for index, outcome in enumerate(OUTCOMES)}
+_STATUS_INDEX = {status: _OUTCOME_INDEX[outcome] for status, outcome in _STATUS_OUTCOME.items()}
+
+
+def _evidence(result: CellResult, found: CheckResult | None, intern: Any) -> list[Any]:
+    def as_json(value: Any) -> int | None:
+        index: int | None = intern(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return index
+
     if found is None:
-        return {"cell": column.index, "check": check_id, "outcome": result.status.value, "reason": result.reason}
-    return {
-        "cell": column.index,
-        "check": check_id,
-        "outcome": found.outcome.value,
-        "claim": intern(found.claim),
-        "source": intern(found.source),
-        "url": intern(found.source_url),
-        "expected": found.expected,
-        "observed": found.observed,
-        "flags": found.flags,
-        "setup": found.setup,
-        "sql": [intern(statement) for statement in found.sql],
-        "error": found.error,
-        "reason": found.reason,
-        "duration": found.duration,
-    }
+        entry: list[Any] = [_STATUS_INDEX.get(result.status, _OUTCOME_INDEX[Outcome.NOT_APPLICABLE])]
+        entry += [None] * 9 + [intern(result.reason)]
+    else:
+        observed = found.outcome in _OBSERVED
+        entry = [
+            _OUTCOME_INDEX[found.outcome],
+            intern(found.claim),
+            intern(found.source),
+            intern(found.source_url),
+            as_json(found.expected) if found.claim else None,
+            as_json(found.observed) if observed else None,
+            as_json(found.flags) if found.flags else None,
+            as_json(found.setup) if found.setup else None,
+            [intern(statement) for statement in found.sql] or None,
+            intern(found.error),
+            intern(found.reason),
+            round(found.duration, 3),
+        ]
+    while entry and entry[-1] is None:
+        entry.pop()
+    return entry
 
 
 def _spans(columns: Sequence[Column], key: Any, label: Any, title: Any) -> tuple[Span, ...]:

@@ -5,7 +5,25 @@
   var form = document.querySelector("form.filters");
   var panel = document.getElementById("evidence");
   var columns = data.columns;
+  var width = columns.length;
+  var columnStyle = document.createElement("style");
+  document.head.append(columnStyle);
   var str = function (i) { return i === null || i === undefined ? null : data.strings[i]; };
+  // An evidence entry is a list (see EVIDENCE_FIELDS in harness/report/model.py); values are JSON texts.
+  function evidence(index) {
+    var raw = data.evidence[index], ev = {};
+    data.fields.forEach(function (name, i) { ev[name] = raw[i] === undefined ? null : raw[i]; });
+    ev.outcome = data.outcomes[ev.outcome];
+    ev.error = str(ev.error);
+    ev.reason = str(ev.reason);
+    ["expected", "observed", "flags", "setup"].forEach(function (name) { ev[name] = ev[name] === null ? undefined : JSON.parse(str(ev[name])); });
+    ev.check = table.querySelector('tr.check[data-r="' + Math.floor(index / width) + '"] code').textContent;
+    ev.cell = index % width;
+    return ev;
+  }
+
+  // Evidence is laid out row by row: the n-th check row's evidence for column c is n * width + c.
+  function evidenceIndex(td) { return Number(td.parentNode.dataset.r) * width + td.cellIndex - 1; }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -16,13 +34,13 @@
   function pretty(value) { return el("pre", {}, [JSON.stringify(value, null, 2)]); }
 
   function showEvidence(td) {
-    var ev = data.evidence[Number(td.dataset.e)];
+    var ev = evidence(evidenceIndex(td));
     var col = columns[ev.cell];
     document.querySelectorAll("td.selected").forEach(function (n) { n.classList.remove("selected"); });
     td.classList.add("selected");
     panel.replaceChildren();
     var close = el("button", {type: "button", "class": "close"}, ["Close"]);
-    close.addEventListener("click", function () { panel.hidden = true; td.classList.remove("selected"); });
+    close.addEventListener("click", function () { panel.hidden = true; td.classList.remove("selected"); td.focus(); });
     panel.append(close, el("h2", {}, [ev.check]));
     var dl = el("dl");
     function add(term, value) { dl.append(el("dt", {}, [term]), el("dd", {}, [value])); }
@@ -32,8 +50,10 @@
     if (str(ev.source)) {
       add("Source", str(ev.url) ? el("a", {href: str(ev.url), rel: "noreferrer"}, [str(ev.source)]) : str(ev.source));
     }
-    if ("expected" in ev) { add("Expected", ev.claim === null ? "(no claim)" : pretty(ev.expected)); }
-    if ("observed" in ev) { add("Observed", pretty(ev.observed)); }
+    if (ev.observed !== undefined) {
+      add("Expected", ev.expected === undefined ? "(no claim)" : pretty(ev.expected));
+      add("Observed", pretty(ev.observed));
+    }
     Object.keys(ev.flags || {}).forEach(function (name) {
       var flag = ev.flags[name];
       var agrees = flag.agrees === true ? "agrees with what the server did" : flag.agrees === false ? "DISAGREES with what the server did" : "says nothing about this observation";
@@ -43,23 +63,35 @@
     if (ev.sql && ev.sql.length) { add("SQL", el("div", {}, ev.sql.map(function (i) { return el("pre", {}, [str(i)]); }))); }
     if (ev.error) { add("Error", el("pre", {}, [ev.error])); }
     if (ev.reason) { add("Reason", ev.reason); }
-    if (ev.duration !== undefined) { add("Duration", ev.duration + " s"); }
+    if (ev.duration !== null) { add("Duration", ev.duration + " s"); }
     panel.append(dl);
     panel.hidden = false;
   }
 
-  table.addEventListener("click", function (event) {
-    var td = event.target.closest("td.e");
-    if (td) { showEvidence(td); }
-  });
+  function cellOf(target) {
+    var td = target.closest("td");
+    return td && td.parentNode.classList.contains("check") ? td : null;
+  }
+  table.addEventListener("click", function (event) { var td = cellOf(event.target); if (td) { showEvidence(td); } });
   table.addEventListener("keydown", function (event) {
-    var td = event.target.closest("td.e");
+    var td = cellOf(event.target);
     if (td && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); showEvidence(td); }
   });
+  // Keyboard users reach a row's cells once they are in it; tens of thousands of tab stops would not help.
+  table.addEventListener("focusin", function (event) {
+    var row = event.target.closest("tr.check");
+    if (row && !row.dataset.focusable) { row.dataset.focusable = "1"; row.querySelectorAll("td").forEach(function (td) { td.tabIndex = 0; }); }
+  });
+  table.querySelectorAll("tr.check > th").forEach(function (th) { th.tabIndex = 0; });
   document.querySelectorAll("a[data-goto]").forEach(function (a) {
     a.addEventListener("click", function (event) {
-      var td = table.querySelector('td[data-e="' + a.dataset.goto + '"]');
-      if (td) { event.preventDefault(); td.scrollIntoView({block: "center", inline: "center"}); showEvidence(td); }
+      var index = Number(a.dataset.goto), row = Math.floor(index / width), col = index % width;
+      var tr = table.querySelector('tr.check[data-r="' + row + '"]');
+      if (!tr) { return; }
+      event.preventDefault();
+      var td = tr.cells[col + 1];
+      td.scrollIntoView({block: "center", inline: "center"});
+      showEvidence(td);
     });
   });
 
@@ -77,25 +109,29 @@
     var visible = columns.map(function (c) {
       return vendors.indexOf(c.vendor) >= 0 && drivers.indexOf(c.driver) >= 0 && djangos.indexOf(c.django) >= 0;
     });
-    table.querySelectorAll("[data-col]").forEach(function (node) {
-      node.classList.toggle("hidden", !visible[Number(node.dataset.col)]);
-    });
+    // Hidden columns by one stylesheet rule each, not by touching every cell.
+    columnStyle.textContent = visible.map(function (shown, i) {
+      return shown ? "" : "table.matrix tr.check > :nth-child(" + (i + 2) + "), table.matrix thead tr:nth-child(3) > :nth-child(" + (i + 2) + ") { display: none; }";
+    }).join("\n");
     table.querySelectorAll("th[data-cols]").forEach(function (th) {
-      var width = th.dataset.cols.split(",").filter(function (i) { return visible[Number(i)]; }).length;
-      th.classList.toggle("hidden", width === 0);
-      if (width) { th.colSpan = width; }
+      var span = th.dataset.cols.split(",").filter(function (i) { return visible[Number(i)]; }).length;
+      th.classList.toggle("hidden", span === 0);
+      if (span) { th.colSpan = span; }
     });
+    var shownColumns = visible.map(function (v, i) { return v ? i : -1; }).filter(function (i) { return i >= 0; });
     table.querySelectorAll("tbody").forEach(function (group) {
       var shown = 0;
       group.querySelectorAll("tr.check").forEach(function (tr) {
-        var cells = Array.prototype.filter.call(tr.querySelectorAll("td.e"), function (td) { return visible[Number(td.dataset.col)]; });
-        var ok = cells.some(function (td) { return outcomes.indexOf(td.dataset.o) >= 0; });
+        var base = Number(tr.dataset.r) * width;
+        var cells = shownColumns.map(function (i) { return tr.cells[i + 1]; });
+        var ok = cells.some(function (td) { return outcomes.indexOf(td.className.replace(" selected", "")) >= 0; });
         if (ok && q) { ok = tr.textContent.toLowerCase().indexOf(q) >= 0; }
-        if (ok && onlyFindings) { ok = cells.some(function (td) { return td.dataset.o === "differs"; }); }
-        if (ok && onlyFlags) { ok = cells.some(function (td) { return td.dataset.flag === "1"; }); }
+        if (ok && onlyFindings) { ok = cells.some(function (td) { return td.classList.contains("x"); }); }
+        if (ok && onlyFlags) { ok = cells.some(function (td) { return td.querySelector("i.flag") !== null; }); }
         if (ok && onlyDiffer) {
           var seen = {};
-          cells.forEach(function (td) { var ev = data.evidence[Number(td.dataset.e)]; if ("observed" in ev && td.dataset.o !== "na") { seen[JSON.stringify(ev.observed)] = 1; } });
+          // Observations are indexes into the string table: equal values, equal indexes.
+          shownColumns.forEach(function (i) { var observed = data.evidence[base + i][5]; if (observed !== undefined && observed !== null) { seen[observed] = 1; } });
           ok = Object.keys(seen).length > 1;
         }
         tr.classList.toggle("hidden", !ok);
@@ -105,7 +141,7 @@
       if (head) { head.classList.toggle("hidden", shown === 0); }
     });
     var shownRows = table.querySelectorAll("tr.check:not(.hidden)").length;
-    document.getElementById("shown").textContent = shownRows + " checks × " + visible.filter(Boolean).length + " cells shown";
+    document.getElementById("shown").textContent = shownRows + " checks × " + shownColumns.length + " cells shown";
     writeHash();
   }
 
