@@ -81,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=300)
     parser.add_argument("--checks", type=int, default=200)
+    parser.add_argument("--browser", default="/usr/bin/chromium", help="Chromium to time loading and filtering in")
     args = parser.parse_args()
     results = synthetic(args.cells, args.checks)
     with tempfile.TemporaryDirectory() as folder:
@@ -91,6 +92,30 @@ def main() -> None:
         for path in (written.html, written.markdown, written.merged):
             print(f"{path.name:<13} {path.stat().st_size / 1024 / 1024:8.2f} MiB")
         print(f"render time   {elapsed:8.2f} s (all three files)")
+        if Path(args.browser).exists():
+            browser_times(written.html, args.browser)
+
+
+def browser_times(html: Path, executable: str) -> None:
+    """Load the page in headless Chromium, then time one filter and one click on the evidence."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        began = time.perf_counter()
+        page.goto(html.as_uri(), wait_until="load")
+        page.wait_for_function("document.getElementById('shown').textContent.length > 0")
+        print(f"browser load  {time.perf_counter() - began:8.2f} s (parse, first filter pass)")
+        began = time.perf_counter()
+        page.get_by_label("findings").check()
+        page.wait_for_function("location.hash.indexOf('findings=1') >= 0")
+        print(f"filter        {time.perf_counter() - began:8.2f} s (only findings)")
+        began = time.perf_counter()
+        page.locator("tr.check:not(.hidden) td").first.click()
+        page.locator("#evidence").wait_for(state="visible")
+        print(f"evidence      {time.perf_counter() - began:8.2f} s (one click)")
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -178,5 +178,10 @@
   form.hidden = false;
   window.addEventListener("hashchange", function () { readHash(); apply(); });
   readHash();
-  apply();
+  if (window.location.hash.length > 1) {
+    apply();
+  } else {
+    // Everything is shown already; no need to walk every row of a large matrix on load.
+    document.getElementById("shown").textContent = table.querySelectorAll("tr.check").length + " checks × " + width + " cells shown";
+  }
 })();
