@@ -247,3 +247,70 @@ def test_legacy_timestamps_on_mariadb(results: dict[str, CellResult]) -> None:
         assert observed(result, "timestamp-use-tz.timestamp_shift") == -7200
         assert observed(result, "timestamp-use-tz.timestamp_shift_no_tz") == 0
         assert observed(result, "timestamp-use-tz.datetime_shift") == 0
+
+
+def test_formsets_and_case_sensitive_collations(results: dict[str, CellResult]) -> None:
+    # Django's docs (ref/databases, MySQL notes > Collation settings, warning): model formsets validate
+    # uniqueness case-sensitively. Under MariaDB's *_ci collation the unique index then rejects "AA" next
+    # to "aa"; PostgreSQL's deterministic collations and SQLite's BINARY keep them apart.
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "collation.formset_unique_case") == {
+            "valid": True,
+            "save": "django.db.utils.IntegrityError",
+        }
+    for result in cells_of(results, "postgres15") + cells_of(results, "sqlite"):
+        assert observed(result, "collation.formset_unique_case") == {"valid": True, "save": "ok"}
+        # "C" (PostgreSQL docs, "Collation Support": byte order) and "binary" (SQLite docs, "Collating
+        # Sequences": memcmp) are case-sensitive.
+        assert observed(result, "collation.db_collation_case_sensitive") is True
+
+
+def test_empty_strings_round_trip(results: dict[str, CellResult]) -> None:
+    # Outside Oracle '' is a value, not NULL: a NOT NULL column takes it and it reads back as ''.
+    for result in results.values():
+        assert observed(result, "empty-string.read_back") == ""
+        assert observed(result, "empty-string.not_null_accepts_empty") == "ok"
+        assert observed(result, "empty-string.flag") is False  # Django's flag is True on Oracle only
+
+
+def test_select_for_update_outside_transactions_and_with_limit(results: dict[str, CellResult]) -> None:
+    # Django raises TransactionManagementError itself in autocommit mode where it emits FOR UPDATE, and
+    # emits nothing on SQLite (ref/models/querysets, select_for_update()). LIMIT with FOR UPDATE is valid
+    # SQL on PostgreSQL ("The Locking Clause") and MariaDB (SELECT syntax), and Django drops FOR UPDATE
+    # on SQLite.
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "row-locking.outside_transaction") == "django.db.transaction.TransactionManagementError"
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "row-locking.outside_transaction") == "ok"
+    for result in results.values():
+        assert observed(result, "row-locking.with_limit") == "ok"
+
+
+def test_time_zone_data_and_postgresql_timestamps(results: dict[str, CellResult]) -> None:
+    # PostgreSQL ships the IANA time zone database (pg_timezone_names); MariaDB creates its time zone
+    # tables empty until mysql_tzinfo_to_sql fills them (MariaDB docs, "Time Zones"), which the local
+    # server has not done.
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "timestamp-use-tz.zoneinfo") is True
+        # PostgreSQL docs, "Date/Time Types": timestamptz converts input with an explicit zone, and naive
+        # input in the session's zone, to UTC, so both ways of writing hold the right instant. A plain
+        # timestamp stores the session-local wall time (12:00 at UTC+2), read in UTC two hours late.
+        assert observed(result, "timestamp-use-tz.timestamp_shift") == 0
+        assert observed(result, "timestamp-use-tz.timestamp_shift_no_tz") == 0
+        assert observed(result, "timestamp-use-tz.datetime_shift") == 7200
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "timestamp-use-tz.zoneinfo") is False
+
+
+def test_server_version_as_django_parses_it(results: dict[str, CellResult]) -> None:
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "smoke.server_version").startswith("15.")
+    for result in cells_of(results, "mariadb1011-mysqlclient"):
+        assert observed(result, "smoke.server_version").startswith("10.11.")
+    # Django's BaseDatabaseWrapper.get_database_version() raises NotImplementedError unless a backend
+    # overrides it; Connector/Python's backend (mysql/connector/django/base.py) does not.
+    for result in cells_of(results, "mariadb1011-connector"):
+        assert observed(result, "smoke.server_version") == "builtins.NotImplementedError"
+    for result in results.values():
+        assert observed(result, "smoke.round_trip") == [[1, "dbcompat"]]
+        assert observed(result, "smoke.model_round_trip") == "Zoë Ångström"

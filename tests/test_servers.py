@@ -268,3 +268,41 @@ def test_vendor_statements() -> None:
     )
     assert "CREATE SESSION" in oracle[1] and "CREATE TABLE" in oracle[1]
     assert drop_statements("oracle", "dbcompat_a_main") == ['DROP USER "DBCOMPAT_A_MAIN" CASCADE']
+
+
+@pytest.mark.parametrize(
+    ("server_id", "user", "admin_name"),
+    [
+        ("mysql84", "root", "test"),
+        ("mariadb106", "root", "test"),
+        ("postgres17", "postgres", "postgres"),
+        ("oracle23", "system", "FREEPDB1"),
+    ],
+)
+def test_started_container_becomes_django_settings(matrix: Matrix, server_id: str, user: str, admin_name: str) -> None:
+    # What a cell is given for a container the run started: its URL, read back as Django settings.
+    plan = plan_container(matrix.server(server_id), {})
+    environ = {
+        f"DBCOMPAT_URL_{server_id.upper()}": plan.url("localhost", 49153),
+        f"DBCOMPAT_PROVIDER_{server_id.upper()}": "container",
+    }
+    provided = locate_server(matrix.server(server_id), environ)
+    assert provided is not None
+    assert provided.provider == "container"
+    assert (provided.settings["HOST"], provided.settings["PORT"]) == ("localhost", 49153)
+    assert (provided.settings["USER"], provided.settings["PASSWORD"]) == (user, plan.password)
+    assert provided.admin_name == admin_name
+    assert plan.password in provided.secrets
+    assert plan.password not in provided.origin
+
+
+def test_oracle_cells_connect_by_easy_connect_string(matrix: Matrix) -> None:
+    # Pluggable databases need a service name: NAME "host:port/service", HOST and PORT empty
+    # (Django docs, ref/databases, Oracle notes > Full DSN and Easy Connect).
+    from harness.session import CellSession
+
+    session = CellSession(matrix.cell("oracle23-oracledb-django52"), {})
+    session.provided = locate_server(
+        matrix.server("oracle23"), {"DBCOMPAT_URL_ORACLE23": "oracle://system:pw@db.example:1522/FREEPDB1"}
+    )
+    assert session._admin_database() == "db.example:1522/FREEPDB1"

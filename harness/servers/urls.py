@@ -45,6 +45,8 @@ def parse_server_url(variable: str, url: str, vendor: str) -> dict[str, Any]:
     except Exception as exc:
         raise UsageError(f"{variable}={shown}: malformed URL ({exc})") from None
     settings.pop("ENGINE", None)
+    if settings.get("PORT"):
+        settings["PORT"] = int(settings["PORT"])  # dj-database-url gives Oracle's as text
     admin_name = settings.pop("NAME", "") or None
     settings["ADMIN_NAME"] = admin_name
     return settings
