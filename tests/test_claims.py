@@ -318,3 +318,16 @@ def test_every_claim_is_about_a_check_some_suite_publishes() -> None:
     assert "row-locking.nowait.flag" in published and "smoke.round_trip" in published
     claimed = {claim.check for claim in _shipped_claims()}
     assert claimed - published == set()
+
+
+def test_readme_lists_every_published_check() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    for path in (root / "suites").glob("test_*.py"):
+        for check_id in re.findall(r'@pytest\.mark\.check\("([^"]+)"\)', path.read_text(encoding="utf-8")):
+            shown = check_id.replace("{option}", "{nowait,skip_locked,of,no_key}")
+            assert f"`{shown}`" in text, f"README's check list lacks {check_id}"
