@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     selection(run)
     run.add_argument("--results", type=Path, default=DEFAULT_REPORTS / "results", help="where results go")
     run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
+    run.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N", help="cells at a time (default: one per core)"
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="one line per finished cell, no live display")
 
     report = commands.add_parser("report", help="render index.html, compat.md and results.json from results")
     report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
@@ -124,20 +129,43 @@ def _list(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from harness.report import write_reports
-    from harness.runner import run_cells
+    from harness.runner import Reporter, default_jobs, run_cells
 
     matrix, cells = _select(args)
-    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}")
-    summary = run_cells(matrix, cells, args.results)
-    print(f"results: {args.results}/ ({len(summary.results)} cells, {summary.server_starts} server starts)")
-    if not args.no_report:
-        from harness.results import load_results
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give at least 1")
+    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}, {jobs} at a time")
+    live = not args.quiet and sys.stdout.isatty() and not os.environ.get("CI")
+    reporter: Reporter
+    if live:
+        from harness.progress import LiveReporter
 
-        written = write_reports(load_results([args.results]), args.results.parent)
-        print(
-            f"report: {written.html} ({written.html.stat().st_size // 1024} KiB), {written.markdown}, {written.merged}"
-        )
+        reporter = LiveReporter()
+    else:
+        reporter = Reporter()
+    # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        summary = run_cells(matrix, cells, args.results, jobs=jobs, reporter=reporter)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if live:
+        from harness.progress import print_summary
+
+        print_summary(summary.results)
+    print(f"results: {args.results}/ ({len(summary.results)} cells, {summary.server_starts} server starts)")
+    if summary.partial:
+        print(f"dbcompat: {summary.partial}", file=sys.stderr)
+    if not args.no_report and summary.results:
+        written = write_reports(summary.results, args.results.parent, partial=summary.partial)
+        size = written.html.stat().st_size // 1024
+        print(f"report: {written.html} ({size} KiB), {written.markdown}, {written.merged}")
     return summary.exit_status
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _load(paths: Sequence[Path]) -> list[Any]:

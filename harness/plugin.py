@@ -8,9 +8,11 @@ Django is imported only once a cell is chosen.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.metadata
 import os
+import signal
 import traceback
 from collections.abc import Generator
 from pathlib import Path
@@ -53,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
         cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
     except DbcompatError as exc:
         raise pytest.UsageError(str(exc)) from None
+    # SIGTERM (the runner stopping a cell) unwinds like Ctrl-C, so the throwaway database is dropped.
+    signal.signal(signal.SIGTERM, _interrupt)
     session = CellSession(cell, os.environ, worker=worker_id())
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
@@ -74,6 +78,10 @@ class _XdistController:
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["dbcompat_probe"] = dataclasses.asdict(self.probe)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _xdist_controller(config: pytest.Config) -> bool:
@@ -177,8 +185,24 @@ class CellPlugin:
                 record: dict[str, Any] = dict(value)
                 record["outcome"] = Outcome(record["outcome"])
                 self.session.record(report.nodeid, CheckResult(**record))
+                self._progress()
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = sum(1 for item in session.items if item.get_closest_marker("check"))
+        self._progress()
+
+    def _progress(self) -> None:
+        """ "done total" for a runner's live display, when it asked for it."""
+        target = os.environ.get("DBCOMPAT_PROGRESS")
+        if target and self.writes:
+            with contextlib.suppress(OSError):
+                Path(target).write_text(f"{len(self.session.records)} {getattr(self, 'total', 0)}")
+
+    # Last: after pytest has torn down the fixtures still set up (an interrupted check's tables).
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            self.session.interrupted()
         try:
             self.session.close()
         finally:

@@ -8,11 +8,16 @@ start still gets a result file saying why.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import shutil
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,10 +27,11 @@ from harness.envs import PROJECT_ROOT, ensure_env, plan_env
 from harness.errors import (
     EXIT_FINDINGS,
     EXIT_HARNESS_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     DbcompatError,
 )
-from harness.matrix import Cell, Matrix
+from harness.matrix import Cell, Matrix, Server
 from harness.results import (
     CellResult,
     CellStatus,
@@ -38,6 +44,8 @@ from harness.results import (
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
 
+# Where a cell's pytest writes "done total" after each check, for the live display.
+PROGRESS_VARIABLE = "DBCOMPAT_PROGRESS"
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
 # pytest's exit codes for a session that ran to its end: all passed, or some tests failed
@@ -49,15 +57,53 @@ _PYTEST_FINISHED = (0, 1)
 class RunSummary:
     results: tuple[CellResult, ...]
     server_starts: int
+    interrupted: bool = False
+    cells_selected: int = 0
 
     @property
     def exit_status(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
         outcomes = [check.outcome for result in self.results for check in result.checks]
         if any(r.status is CellStatus.HARNESS_ERROR for r in self.results) or Outcome.HARNESS_ERROR in outcomes:
             return EXIT_HARNESS_ERROR
         if Outcome.DIFFERS in outcomes:
             return EXIT_FINDINGS
         return EXIT_OK
+
+    @property
+    def partial(self) -> str | None:
+        """Why the run is incomplete, for the report; None when it is not."""
+        if not self.interrupted:
+            return None
+        return f"interrupted: {len(self.results)} of {self.cells_selected} cells finished"
+
+
+class Reporter:
+    """What the runner tells as it goes; the plain one prints a line per finished cell."""
+
+    def __init__(self, say: Callable[[str], None] = print) -> None:
+        self.say = say
+        self.total = 0
+        self.finished = 0
+
+    def start(self, cells: Sequence[Cell], progress_dir: Path) -> None:
+        self.total = len(cells)
+
+    def state(self, cell: Cell, state: str) -> None:
+        """A cell moved on: "building" its environment, or "running" its checks."""
+
+    def done(self, cell: Cell, result: CellResult, seconds: float) -> None:
+        self.finished += 1
+        self.say(f"[{self.finished}/{self.total}] {cell.id}: {describe(result)} ({seconds:.1f}s)")
+
+    def stop(self) -> None:
+        """The run is over (finished or interrupted)."""
+
+
+def default_jobs() -> int:
+    """As many cells at once as the machine has cores: each cell is one busy Python process."""
+    return max(1, os.cpu_count() or 1)
 
 
 def run_cells(
@@ -67,79 +113,155 @@ def run_cells(
     environ: Mapping[str, str] | None = None,
     say: Callable[[str], None] = print,
     root: Path = PROJECT_ROOT,
+    jobs: int = 1,
+    reporter: Reporter | None = None,
 ) -> RunSummary:
-    environ = dict(os.environ if environ is None else environ)
-    pool = ServerPool(environ)
-    results: list[CellResult] = []
-    try:
-        for index, cell in enumerate(cells, 1):
-            began = time.monotonic()
-            result = _run_one(matrix, cell, results_dir, environ, pool, root)
-            results.append(result)
-            say(f"[{index}/{len(cells)}] {cell.id}: {_describe(result)} ({time.monotonic() - began:.1f}s)")
-    finally:
-        pool.stop_all()
-    return RunSummary(tuple(results), pool.starts)
+    """Run the cells, ``jobs`` at a time; on Ctrl-C stop what runs and keep what finished."""
+    runner = _Runner(matrix, results_dir, dict(os.environ if environ is None else environ), root)
+    return runner.run(cells, max(1, jobs), reporter or Reporter(say))
 
 
-def _run_one(
-    matrix: Matrix, cell: Cell, results_dir: Path, environ: dict[str, str], pool: ServerPool, root: Path
-) -> CellResult:
-    started_at = _now()
-    began = time.monotonic()
-    try:
-        provided = pool.provide(cell.server)
-    except DbcompatError as exc:
-        return _placeholder(cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began)
-    try:
-        python = ensure_env(plan_env(cell, root), environ, root)
-    except DbcompatError as exc:
-        return _placeholder(cell, CellStatus.HARNESS_ERROR, str(exc), provided, results_dir, started_at, began)
+class _Runner:
+    def __init__(self, matrix: Matrix, results_dir: Path, environ: dict[str, str], root: Path) -> None:
+        self.matrix = matrix
+        self.results_dir = results_dir
+        self.environ = environ
+        self.root = root
+        self.pool = ServerPool(environ)
+        self.stopping = threading.Event()
+        self._children: set[subprocess.Popen[str]] = set()
+        self._lock = threading.Lock()
+        self.progress_dir = results_dir / ".progress"
 
-    child_environ = dict(environ)
-    pool.child_environ(child_environ)
-    child_environ.pop("PYTEST_ADDOPTS", None)
-    command = [
-        str(python),
-        "-m",
-        "pytest",
-        str(root / "suites"),
-        f"--dbcompat-cell={cell.id}",
-        f"--dbcompat-matrix={matrix.path}",
-        f"--dbcompat-results={results_dir}",
-        f"--rootdir={root}",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-    ]
-    target = results_dir / f"{cell.id}.json"
-    target.unlink(missing_ok=True)
-    try:
-        done = subprocess.run(
+    def run(self, cells: Sequence[Cell], jobs: int, reporter: Reporter) -> RunSummary:
+        results: dict[str, CellResult] = {}
+        interrupted = False
+        self.results_dir.mkdir(parents=True, exist_ok=True)
+        self.progress_dir.mkdir(exist_ok=True)
+        reporter.start(cells, self.progress_dir)
+        executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dbcompat-cell")
+        try:
+            # Servers start while environments build: every server a cell needs, in the background.
+            for server in {cell.server.id: cell.server for cell in cells}.values():
+                executor.submit(self._warm_server, server)
+            futures = {executor.submit(self._run_one, cell, reporter): cell for cell in cells}
+            for future in as_completed(futures):
+                cell = futures[future]
+                result, seconds = future.result()
+                if result is not None:
+                    results[cell.id] = result
+                    reporter.done(cell, result, seconds)
+        except KeyboardInterrupt:
+            interrupted = True
+            self.stopping.set()
+            self._stop_children()
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+            self.pool.stop_all()
+            reporter.stop()
+            shutil.rmtree(self.progress_dir, ignore_errors=True)
+        ordered = tuple(results[cell.id] for cell in cells if cell.id in results)
+        return RunSummary(ordered, self.pool.starts, interrupted, len(cells))
+
+    def _warm_server(self, server: Server) -> None:
+        with contextlib.suppress(DbcompatError):
+            self.pool.provide(server)
+
+    def _stop_children(self) -> None:
+        with self._lock:
+            children = list(self._children)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+
+    def _run_one(self, cell: Cell, reporter: Reporter) -> tuple[CellResult | None, float]:
+        began = time.monotonic()
+        if self.stopping.is_set():
+            return None, 0.0
+        result = self._cell(cell, reporter, began)
+        return result, time.monotonic() - began
+
+    def _cell(self, cell: Cell, reporter: Reporter, began: float) -> CellResult | None:
+        started_at = _now()
+        results_dir = self.results_dir
+        try:
+            provided = self.pool.provide(cell.server)
+        except DbcompatError as exc:
+            return _placeholder(cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began)
+        reporter.state(cell, "building")
+        try:
+            python = ensure_env(plan_env(cell, self.root), self.environ, self.root)
+        except DbcompatError as exc:
+            return _placeholder(cell, CellStatus.HARNESS_ERROR, str(exc), provided, results_dir, started_at, began)
+        if self.stopping.is_set():
+            return None
+
+        child_environ = dict(self.environ)
+        self.pool.child_environ(child_environ)
+        child_environ.pop("PYTEST_ADDOPTS", None)
+        child_environ[PROGRESS_VARIABLE] = str(self.progress_dir / cell.id)
+        command = [
+            str(python),
+            "-m",
+            "pytest",
+            str(self.root / "suites"),
+            f"--dbcompat-cell={cell.id}",
+            f"--dbcompat-matrix={self.matrix.path}",
+            f"--dbcompat-results={results_dir}",
+            f"--rootdir={self.root}",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ]
+        target = results_dir / f"{cell.id}.json"
+        target.unlink(missing_ok=True)
+        reporter.state(cell, "running")
+        # Its own session: Ctrl-C reaches the runner, which stops the cells itself.
+        child = subprocess.Popen(
             command,
-            cwd=root,
+            cwd=self.root,
             env=child_environ,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
-            timeout=CELL_TIMEOUT,
-            check=False,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        reason = f"the cell did not finish within {CELL_TIMEOUT}s"
-        return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
-    tail = redact(" | ".join((done.stdout + done.stderr).strip().splitlines()[-5:]), provided.secrets)
-    try:
-        result = load_result(target)
-    except ResultError:
-        reason = f"the cell's pytest exited with {done.returncode} without writing results: {tail}"
-        return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
-    if done.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
-        # pytest itself failed (an internal error, an interrupt) after the results were written.
-        result = replace(
-            result, status=CellStatus.HARNESS_ERROR, reason=f"the cell's pytest exited with {done.returncode}: {tail}"
-        )
-        write_result(results_dir, result, provided.secrets)
-    return result
+        with self._lock:
+            self._children.add(child)
+        try:
+            output, _ = child.communicate(timeout=CELL_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            reason = f"the cell did not finish within {CELL_TIMEOUT}s"
+            return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+        finally:
+            with self._lock:
+                self._children.discard(child)
+        if self.stopping.is_set():
+            return None  # stopped on purpose: not a result
+        tail = redact(" | ".join(output.strip().splitlines()[-5:]), provided.secrets)
+        try:
+            result = load_result(target)
+        except ResultError:
+            reason = f"the cell's pytest exited with {child.returncode} without writing results: {tail}"
+            return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+        if child.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
+            # pytest itself failed (an internal error, an interrupt) after the results were written.
+            result = replace(
+                result,
+                status=CellStatus.HARNESS_ERROR,
+                reason=f"the cell's pytest exited with {child.returncode}: {tail}",
+            )
+            write_result(results_dir, result, provided.secrets)
+        return result
 
 
 def _placeholder(
@@ -169,7 +291,7 @@ def _placeholder(
     return result
 
 
-def _describe(result: CellResult) -> str:
+def describe(result: CellResult) -> str:
     counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result.counts().items()))
     text = result.status.value + (f": {counts}" if counts else "")
     if result.status is not CellStatus.RAN and result.reason:

@@ -123,6 +123,10 @@ class CellSession:
         except Exception as exc:
             self._fail(CellStatus.HARNESS_ERROR, f"setting up the cell failed: {_describe(exc)}")
 
+    def interrupted(self) -> None:
+        """The run was stopped: whatever checks are recorded, the cell did not finish."""
+        self._fail(CellStatus.HARNESS_ERROR, "interrupted before every check ran")
+
     def close(self) -> None:
         """Drop what this session created; a failure is the cell's harness error, never a traceback."""
         try:

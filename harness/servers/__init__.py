@@ -9,6 +9,7 @@ is there. When none works, the server is unavailable, with the reason.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,13 +80,19 @@ class ServerPool:
         self._provided: dict[str, ProvidedServer | DbcompatError] = {}
         self._containers: list[Any] = []
         self.starts = 0
+        # One lock per server: cells of one server wait for its start, other servers start meanwhile.
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def provide(self, server: Server) -> ProvidedServer:
-        if server.id not in self._provided:
-            try:
-                self._provided[server.id] = self._provide(server)
-            except DbcompatError as exc:
-                self._provided[server.id] = exc
+        with self._guard:
+            lock = self._locks.setdefault(server.id, threading.Lock())
+        with lock:
+            if server.id not in self._provided:
+                try:
+                    self._provided[server.id] = self._provide(server)
+                except DbcompatError as exc:
+                    self._provided[server.id] = exc
         found = self._provided[server.id]
         if isinstance(found, DbcompatError):
             raise found
@@ -99,8 +106,9 @@ class ServerPool:
 
         plan = plan_container(server, self._environ)
         started = start_container(plan)
-        self.starts += 1
-        self._containers.append(started)
+        with self._guard:
+            self.starts += 1
+            self._containers.append(started)
         environ = {server.url_variable: started.url, PROVIDER_PREFIX + server.id.upper(): "container"}
         provided = locate_server(server, environ)
         if provided is None:  # pragma: no cover - build_url always gives a URL
@@ -123,6 +131,7 @@ class ServerPool:
 
     def stop_all(self) -> None:
         while self._containers:
-            started = self._containers.pop()
+            with self._guard:
+                started = self._containers.pop()
             with contextlib.suppress(Exception):  # stopping is best effort at exit
                 started.stop()

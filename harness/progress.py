@@ -1,0 +1,137 @@
+"""The live display of a run: which cells are building, running (checks done of total), done.
+
+Used when the output is a terminal; CI logs get the plain line-per-cell reporter.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from harness.matrix import Cell
+from harness.results import CellResult, CellStatus, Outcome
+from harness.runner import Reporter, describe
+
+
+class LiveReporter(Reporter):
+    """A rich Live table, refreshed a few times a second; lines for finished cells scroll above it."""
+
+    def __init__(self, console: Any | None = None) -> None:
+        from rich.console import Console
+
+        super().__init__()
+        self.console = console or Console()
+        self.states: dict[str, str] = {}
+        self.started: dict[str, float] = {}
+        self.progress_dir: Path | None = None
+        self._lock = threading.Lock()
+        self._live: Any = None
+
+    def start(self, cells: Sequence[Cell], progress_dir: Path) -> None:
+        from rich.live import Live
+
+        super().start(cells, progress_dir)
+        self.progress_dir = progress_dir
+        self.states = {cell.id: "queued" for cell in cells}
+        self._live = Live(get_renderable=self._render, console=self.console, refresh_per_second=4, transient=True)
+        self._live.start()
+
+    def state(self, cell: Cell, state: str) -> None:
+        with self._lock:
+            self.states[cell.id] = state
+            self.started.setdefault(cell.id, time.monotonic())
+
+    def done(self, cell: Cell, result: CellResult, seconds: float) -> None:
+        with self._lock:
+            self.states[cell.id] = "done"
+            self.finished += 1
+        style = "red" if _has_error(result) else "yellow" if _has_findings(result) else "green"
+        self.console.print(
+            f"[{self.finished}/{self.total}] {cell.id}: {describe(result)} ({seconds:.1f}s)",
+            style=style,
+            markup=False,
+            highlight=False,
+        )
+
+    def stop(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def _checks(self, cell_id: str) -> str:
+        if self.progress_dir is None:
+            return ""
+        try:
+            done, total = (self.progress_dir / cell_id).read_text().split()
+        except (OSError, ValueError):
+            return ""
+        return f"{done}/{total} checks" if total != "0" else f"{done} checks"
+
+    def _render(self) -> Any:
+        from rich.table import Table
+
+        with self._lock:
+            states = dict(self.states)
+        counts = {
+            name: sum(1 for s in states.values() if s == name) for name in ("queued", "building", "running", "done")
+        }
+        table = Table(title=" · ".join(f"{n} {name}" for name, n in counts.items()), title_justify="left", box=None)
+        table.add_column("cell")
+        table.add_column("state")
+        table.add_column("progress")
+        now = time.monotonic()
+        for cell_id, state in states.items():
+            if state in ("building", "running"):
+                elapsed = f"{now - self.started.get(cell_id, now):.0f}s"
+                detail = self._checks(cell_id) if state == "running" else "environment"
+                table.add_row(cell_id, state, f"{detail} {elapsed}")
+        return table
+
+
+def _has_error(result: CellResult) -> bool:
+    return result.status is CellStatus.HARNESS_ERROR or any(c.outcome is Outcome.HARNESS_ERROR for c in result.checks)
+
+
+def _has_findings(result: CellResult) -> bool:
+    return any(c.outcome is Outcome.DIFFERS for c in result.checks)
+
+
+def print_summary(results: Sequence[CellResult], console: Any | None = None) -> None:
+    """One row per server and driver: cells, and how their checks came out."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title="Summary", title_justify="left")
+    for column in (
+        "server",
+        "driver",
+        "cells",
+        "ran",
+        "as documented",
+        "differs",
+        "no claim",
+        "harness errors",
+        "status",
+    ):
+        table.add_column(column, justify="right" if column not in ("server", "driver", "status") else "left")
+    groups: dict[tuple[str, str], list[CellResult]] = {}
+    for result in results:
+        groups.setdefault((result.server.id, result.driver.id), []).append(result)
+    for (server, driver), members in groups.items():
+        outcomes = [c.outcome for r in members for c in r.checks]
+        statuses = sorted({r.status.value for r in members if r.status is not CellStatus.RAN})
+        table.add_row(
+            server,
+            driver,
+            str(len(members)),
+            str(sum(r.status is CellStatus.RAN for r in members)),
+            str(outcomes.count(Outcome.AS_DOCUMENTED)),
+            str(outcomes.count(Outcome.DIFFERS)),
+            str(outcomes.count(Outcome.NO_CLAIM)),
+            str(outcomes.count(Outcome.HARNESS_ERROR) + sum(r.status is CellStatus.HARNESS_ERROR for r in members)),
+            ", ".join(statuses),
+        )
+    console.print(table)

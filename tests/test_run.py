@@ -1,0 +1,101 @@
+"""dbcompat run as a whole: parallel cells, the report, and Ctrl-C / SIGTERM in the middle of a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.matrix import Matrix
+from harness.results import CellStatus
+from harness.runner import run_cells
+
+SQLITE_CELLS = [
+    "sqlite-sqlite3-django42",
+    "sqlite-sqlite3-django52",
+    "sqlite-sqlite3-django60",
+    "sqlite-sqlite3-django61",
+]
+
+
+def test_parallel_cells_give_the_same_results_as_one_at_a_time(matrix: Matrix, tmp_path: Path) -> None:
+    cells = matrix.select(SQLITE_CELLS)
+    one = run_cells(matrix, cells, tmp_path / "one", say=lambda line: None, jobs=1)
+    two = run_cells(matrix, cells, tmp_path / "two", say=lambda line: None, jobs=2)
+    assert [r.cell for r in one.results] == [r.cell for r in two.results] == SQLITE_CELLS
+    for first, second in zip(one.results, two.results, strict=True):
+        assert first.status is second.status is CellStatus.RAN
+        assert [(c.id, c.outcome, c.observed) for c in first.checks] == [
+            (c.id, c.outcome, c.observed) for c in second.checks
+        ]
+    assert not (tmp_path / "two" / ".progress").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: Path, signum: int) -> None:
+    results = tmp_path / "results"
+    command = [
+        sys.executable,
+        "-m",
+        "harness.cli",
+        "run",
+        *SQLITE_CELLS,
+        "-j",
+        "1",
+        "--quiet",
+        "--results",
+        str(results),
+    ]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    lines = []
+    deadline = time.monotonic() + 120
+    for line in child.stdout:  # wait for the first finished cell, then interrupt
+        lines.append(line)
+        if line.startswith("[1/4]") or time.monotonic() > deadline:
+            break
+    child.send_signal(signum)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, "".join(lines) + out + err
+    assert "interrupted:" in err
+    finished = sorted(p.name for p in results.glob("*.json"))
+    assert finished, "no finished cell survived"
+    # Every file there is a whole result; the report says the run is partial.
+    for path in results.glob("*.json"):
+        json.loads(path.read_text())
+    merged = json.loads((tmp_path / "results.json").read_text())
+    assert merged["partial"] and merged["partial"].startswith("interrupted: ")
+    assert "Partial run" in (tmp_path / "index.html").read_text()
+    ran = [c for c in merged["cells"] if c["status"] == "ran"]
+    assert ran and all(len(c["checks"]) > 30 for c in ran)
+    # No cell's pytest was left behind.
+    leftover = subprocess.run(["pgrep", "-f", f"--dbcompat-results={results}"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+
+
+def test_quiet_run_prints_one_line_per_cell_and_the_report(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "run", "sqlite-sqlite3-django52", "-q", "--results", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("dbcompat ") and "1 cells" in lines[0]
+    assert lines[1].startswith("[1/1] sqlite-sqlite3-django52: ran: ")
+    assert lines[-1].startswith(f"report: {tmp_path / 'index.html'}")
+
+
+def test_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.cli import main
+
+    assert main(["run", "sqlite-*", "-j", "0"]) == 2
+    assert "--jobs 0" in capsys.readouterr().err
