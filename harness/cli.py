@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="print the matrix's cells")
     selection(listing)
     listing.add_argument("--json", action="store_true", help="JSON, e.g. for a CI job matrix")
+    listing.add_argument(
+        "--by-server", action="store_true", help="with --json: one entry per server with its cells (a job per server)"
+    )
 
     run = commands.add_parser("run", help="run cells and render the report")
     selection(run)
@@ -110,7 +113,17 @@ def _list(args: argparse.Namespace) -> int:
         for cell in cells
     ]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        if args.by_server:
+            servers: dict[str, dict[str, Any]] = {}
+            for row in rows:
+                entry = servers.setdefault(
+                    str(row["server"]),
+                    {"server": row["server"], "vendor": row["vendor"], "image": row["image"], "cells": []},
+                )
+                entry["cells"].append(row["id"])
+            print(json.dumps(list(servers.values())))
+        else:
+            print(json.dumps(rows, indent=2))
         return EXIT_OK
     width = max(len(cell.id) for cell in cells)
     for cell in cells:
