@@ -24,6 +24,7 @@ from harness.matrix import Cell
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _MARKER = ".dbcompat-env.json"
+_FORMAT = 2  # how environments are built; a change rebuilds them
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class EnvPlan:
     @property
     def key(self) -> str:
         """Changes whenever the environment should hold something else, the harness's own needs included."""
-        text = json.dumps([self.python, sorted(self.requirements), sorted(self.harness_dependencies)])
+        text = json.dumps([_FORMAT, self.python, sorted(self.requirements), sorted(self.harness_dependencies)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -131,7 +132,9 @@ def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_R
         if uv:
             steps = [
                 [uv, "venv", "--quiet", "--python", str(python), str(directory)],
-                [uv, "pip", "install", "--python", str(env_python(directory)), *_args(plan)],
+                # Compiled now, once: a cell's every run would otherwise compile Django again where
+                # PYTHONDONTWRITEBYTECODE is set, as it often is in CI.
+                [uv, "pip", "install", "--compile-bytecode", "--python", str(env_python(directory)), *_args(plan)],
             ]
         else:
             steps = [

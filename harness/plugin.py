@@ -45,14 +45,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if not name:
         return
     from harness.errors import DbcompatError
-    from harness.matrix import DEFAULT_MATRIX, load_matrix
+    from harness.matrix import CELL_VARIABLE, DEFAULT_MATRIX, Cell, load_matrix
     from harness.session import CellSession, Probe, worker_id
     from harness.versions import parse_version
 
+    handed = os.environ.get(CELL_VARIABLE)
     try:
-        matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
-        matrix = load_matrix(matrix_path)
-        cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
+        if handed and Cell.from_json(handed).id == name:
+            # The runner already read and validated the matrix: the cell comes with the process.
+            cell = Cell.from_json(handed)
+        else:
+            matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
+            matrix = load_matrix(matrix_path)
+            cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
     except DbcompatError as exc:
         raise pytest.UsageError(str(exc)) from None
     # SIGTERM (the runner stopping a cell) unwinds like Ctrl-C, so the throwaway database is dropped.

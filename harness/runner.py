@@ -31,7 +31,7 @@ from harness.errors import (
     EXIT_OK,
     DbcompatError,
 )
-from harness.matrix import Cell, Matrix, Server
+from harness.matrix import CELL_VARIABLE, Cell, Matrix, Server
 from harness.results import (
     CellResult,
     CellStatus,
@@ -206,6 +206,7 @@ class _Runner:
         self.pool.child_environ(child_environ)
         child_environ.pop("PYTEST_ADDOPTS", None)
         child_environ[PROGRESS_VARIABLE] = str(self.progress_dir / cell.id)
+        child_environ[CELL_VARIABLE] = cell.to_json()
         command = [
             str(python),
             "-m",
@@ -217,6 +218,11 @@ class _Runner:
             f"--rootdir={self.root}",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            # The project's own test options (its pytester plugin) are not the suites'.
+            "-o",
+            "addopts=",
             "-q",
         ]
         target = results_dir / f"{cell.id}.json"

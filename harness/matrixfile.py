@@ -1,0 +1,287 @@
+"""Reading a matrix file: YAML, validated by pydantic, every problem one line with file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from harness.errors import MatrixError
+from harness.matrix import DjangoRelease, Driver, Matrix, Server
+from harness.versions import VENDORS, SpecError, parse_spec, parse_version
+
+# -- the file's schema ------------------------------------------------------------------
+# Pydantic checks shapes and types; the values handed to the rest of the harness are the
+# frozen dataclasses below, built once everything holds.
+
+_ID_PATTERN = r"^[a-z][a-z0-9]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _DjangoEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    version: str
+    python: str
+    requirement: str | None = None
+    supports: list[str] = Field(min_length=1)
+    source: str
+
+    @field_validator("version", "python")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        parse_version(value)
+        return value
+
+    @field_validator("supports")
+    @classmethod
+    def _specs(cls, value: list[str]) -> list[str]:
+        for text in value:
+            spec = parse_spec(text)
+            if len(spec.terms) != 1 or spec.terms[0].kind != "vendor":
+                raise ValueError(f"{text!r} must name one vendor and its versions, e.g. 'mariadb>=10.5'")
+        return value
+
+
+class _DriverEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    name: str
+    engine: str
+    module: str
+    distribution: str | None = None
+    requirement: str | None = None
+    vendors: list[str] = Field(min_length=1)
+
+
+class _ServerEntry(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    vendor: str
+    version: str | None = None
+    image: str | None = None
+    start_timeout: int = Field(default=180, gt=0)
+
+    @field_validator("vendor")
+    @classmethod
+    def _vendor(cls, value: str) -> str:
+        if value not in VENDORS:
+            raise ValueError(f"unknown vendor {value!r}; known vendors: {', '.join(VENDORS)}")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_version(value)
+        return value
+
+
+class _MatrixFile(_Strict):
+    django: list[_DjangoEntry] = Field(min_length=1)
+    drivers: list[_DriverEntry] = Field(min_length=1)
+    servers: list[_ServerEntry] = Field(min_length=1)
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def read_matrix(path: Path) -> Matrix:
+    """Read and validate a matrix file; raise :class:`MatrixError` with one clear line."""
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MatrixError(f"{where}: no such file; pass --matrix PATH to an existing matrix file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise MatrixError(f"{where}: cannot read the matrix file: {reason}") from None
+
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)
+        root = loader.get_single_node()
+        if root is None:
+            raise MatrixError(f"{where}: the file is empty; it needs the keys django, drivers and servers")
+        _reject_duplicate_keys(root, where)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise MatrixError(f"{where}{line}: YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        raise MatrixError(
+            f"{where}: character {exc.character!r} at offset {exc.position} is not allowed in YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise MatrixError(f"{where}: YAML syntax error: {first_line}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+    if not isinstance(data, dict):
+        raise MatrixError(
+            f"{where}:{root.start_mark.line + 1}: the top level must be a mapping with the keys "
+            "django, drivers and servers"
+        )
+    try:
+        parsed = _MatrixFile.model_validate(data)
+    except ValidationError as exc:
+        raise MatrixError(_describe(exc.errors()[0], root, where)) from None
+    return _build(parsed, root, path)
+
+
+def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
+    where = str(path)
+
+    def fail(loc: tuple[str | int, ...], message: str) -> MatrixError:
+        return MatrixError(f"{where}:{_line_of(root, loc)}: {_dotted(loc)}: {message}")
+
+    for section in ("django", "drivers", "servers"):
+        seen: set[str] = set()
+        for index, entry in enumerate(getattr(parsed, section)):
+            if entry.id in seen:
+                raise fail((section, index, "id"), f"duplicate id {entry.id!r}; ids must be unique")
+            seen.add(entry.id)
+
+    for index, driver in enumerate(parsed.drivers):
+        for v_index, vendor in enumerate(driver.vendors):
+            if vendor not in VENDORS:
+                raise fail(
+                    ("drivers", index, "vendors", v_index),
+                    f"unknown vendor {vendor!r}; known vendors: {', '.join(VENDORS)}",
+                )
+    for index, server in enumerate(parsed.servers):
+        if not any(server.vendor in d.vendors for d in parsed.drivers):
+            raise fail(
+                ("servers", index, "vendor"),
+                f"no driver talks to {server.vendor!r}; add a driver listing it under 'vendors'",
+            )
+        if server.vendor == "sqlite":
+            if server.image is not None:
+                raise fail(("servers", index, "image"), "SQLite runs in-process; remove 'image'")
+        else:
+            if server.image is None:
+                raise fail(("servers", index), f"a {server.vendor} server needs 'image' (a container image)")
+            if server.version is None:
+                raise fail(("servers", index), f"a {server.vendor} server needs 'version', e.g. '8.0'")
+
+    django = tuple(
+        DjangoRelease(
+            id=d.id,
+            version=parse_version(d.version),
+            python=d.python,
+            requirement=d.requirement or f"Django~={d.version}.0",
+            supports=tuple(d.supports),
+            source=d.source,
+        )
+        for d in parsed.django
+    )
+    drivers = tuple(
+        Driver(
+            id=d.id,
+            name=d.name,
+            engine=d.engine,
+            module=d.module,
+            distribution=d.distribution,
+            requirement=d.requirement,
+            vendors=tuple(d.vendors),
+        )
+        for d in parsed.drivers
+    )
+    servers = tuple(
+        Server(
+            id=s.id,
+            vendor=s.vendor,
+            version=parse_version(s.version) if s.version is not None else None,
+            image=s.image,
+            start_timeout=s.start_timeout,
+        )
+        for s in parsed.servers
+    )
+    return Matrix(path=path, django=django, drivers=drivers, servers=servers)
+
+
+def _reject_duplicate_keys(node: yaml.Node, where: str, visited: set[int] | None = None) -> None:
+    # Aliases make the node graph shared (or cyclic): visit each node once.
+    visited = set() if visited is None else visited
+    if id(node) in visited:
+        return
+    visited.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise MatrixError(f"{where}:{key.start_mark.line + 1}: keys must be plain names, not lists or maps")
+            if key.value in seen:
+                raise MatrixError(f"{where}:{key.start_mark.line + 1}: key {key.value!r} appears twice")
+            seen.add(key.value)
+            _reject_duplicate_keys(value, where, visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _reject_duplicate_keys(item, where, visited)
+
+
+_ALLOWED = {
+    "": "django, drivers, servers",
+    "django": "id, version, python, requirement, supports, source",
+    "drivers": "id, name, engine, module, distribution, requirement, vendors",
+    "servers": "id, vendor, version, image, start_timeout",
+}
+
+
+def _describe(error: Any, root: yaml.Node, where: str) -> str:
+    """One line for pydantic's first complaint, in the file's own terms."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    line = _line_of(root, loc)
+    section = str(loc[0]) if len(loc) > 1 else ""
+    if kind == "extra_forbidden":
+        message = f"unknown key; allowed here: {_ALLOWED.get(section, '')}"
+    elif kind == "missing":
+        message = "missing; this key is required"
+    elif kind == "string_type":
+        message = "must be a string; quote versions, e.g. '8.0' rather than 8.0"
+    elif kind in ("list_type", "too_short"):
+        message = "must be a non-empty list"
+    elif kind == "model_type":
+        message = f"must be a mapping with the keys {_ALLOWED.get(section, '')}"
+    elif kind == "string_pattern_mismatch":
+        message = "ids are lower-case letters and digits, starting with a letter, e.g. 'mariadb1011'"
+    elif kind == "value_error":
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if isinstance(cause, SpecError | ValueError) else error["msg"]
+    else:
+        message = str(error["msg"])
+    return f"{where}:{line}: {_dotted(loc) or 'top level'}: {message}"
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int:
+    """The 1-based line of the deepest node of ``loc`` that exists in the file."""
+    node = root
+    line = root.start_mark.line
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line = key.start_mark.line
+                    node = value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1
