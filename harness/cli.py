@@ -16,6 +16,8 @@ from harness.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, DbcompatErr
 from harness.matrix import DEFAULT_MATRIX, Cell, Matrix, load_matrix
 
 DEFAULT_REPORTS = Path("reports")
+# Containers left running by --keep-servers, for the next run.
+KEPT = Path(".dbcompat") / "servers.json"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=None, metavar="N", help="cells at a time (default: one per core)"
     )
     run.add_argument("-q", "--quiet", action="store_true", help="one line per finished cell, no live display")
+    run.add_argument(
+        "--keep-servers",
+        action="store_true",
+        help=f"leave started containers running and reuse them next time (stop: dbcompat stop-servers; {KEPT})",
+    )
+
+    commands.add_parser("stop-servers", help="stop the containers kept by --keep-servers")
 
     report = commands.add_parser("report", help="render index.html, compat.md and results.json from results")
     report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
@@ -160,7 +169,9 @@ def _run(args: argparse.Namespace) -> int:
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        summary = run_cells(matrix, cells, args.results, jobs=jobs, reporter=reporter)
+        summary = run_cells(
+            matrix, cells, args.results, jobs=jobs, reporter=reporter, keep_servers=KEPT if args.keep_servers else None
+        )
     finally:
         signal.signal(signal.SIGTERM, previous)
     if live:
@@ -175,6 +186,14 @@ def _run(args: argparse.Namespace) -> int:
         size = written.html.stat().st_size // 1024
         print(f"report: {written.html} ({size} KiB), {written.markdown}, {written.merged}")
     return summary.exit_status
+
+
+def _stop_servers(args: argparse.Namespace) -> int:
+    from harness.servers.containers import KeptServers
+
+    stopped = KeptServers(KEPT).stop_all()
+    print(f"stopped {len(stopped)} kept containers")
+    return EXIT_OK
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -230,7 +249,14 @@ def _tox_ini(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"list": _list, "run": _run, "report": _report, "diff": _diff, "tox-ini": _tox_ini}
+_COMMANDS = {
+    "list": _list,
+    "run": _run,
+    "report": _report,
+    "diff": _diff,
+    "tox-ini": _tox_ini,
+    "stop-servers": _stop_servers,
+}
 
 
 if __name__ == "__main__":

@@ -115,19 +115,26 @@ def run_cells(
     root: Path = PROJECT_ROOT,
     jobs: int = 1,
     reporter: Reporter | None = None,
+    keep_servers: Path | None = None,
 ) -> RunSummary:
-    """Run the cells, ``jobs`` at a time; on Ctrl-C stop what runs and keep what finished."""
-    runner = _Runner(matrix, results_dir, dict(os.environ if environ is None else environ), root)
+    """Run the cells, ``jobs`` at a time; on Ctrl-C stop what runs and keep what finished.
+
+    ``keep_servers``: a file where started containers are recorded and left running, and from
+    which containers kept by an earlier run are reused.
+    """
+    runner = _Runner(matrix, results_dir, dict(os.environ if environ is None else environ), root, keep_servers)
     return runner.run(cells, max(1, jobs), reporter or Reporter(say))
 
 
 class _Runner:
-    def __init__(self, matrix: Matrix, results_dir: Path, environ: dict[str, str], root: Path) -> None:
+    def __init__(
+        self, matrix: Matrix, results_dir: Path, environ: dict[str, str], root: Path, keep: Path | None
+    ) -> None:
         self.matrix = matrix
         self.results_dir = results_dir
         self.environ = environ
         self.root = root
-        self.pool = ServerPool(environ)
+        self.pool = ServerPool(environ, keep)
         self.stopping = threading.Event()
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -306,3 +307,86 @@ def test_oracle_cells_connect_by_easy_connect_string(matrix: Matrix) -> None:
         matrix.server("oracle23"), {"DBCOMPAT_URL_ORACLE23": "oracle://system:pw@db.example:1522/FREEPDB1"}
     )
     assert session._admin_database() == "db.example:1522/FREEPDB1"
+
+
+class _FakeStarts:
+    """Stands in for starting a container (no Docker engine here); counts the starts."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    def __call__(self, plan: ContainerPlan, keep: bool = False) -> Any:
+        from harness.servers.containers import StartedContainer
+
+        self.started.append(plan.server_id)
+        return StartedContainer(plan, None, plan.url("127.0.0.1", 5432), container_id=f"id-{plan.server_id}")
+
+
+def test_a_server_starts_once_however_many_cells_use_it(matrix: Matrix, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    fake = _FakeStarts()
+    monkeypatch.setattr(containers_module, "start_container", fake)
+    pool = ServerPool({})
+    server = matrix.server("postgres17")
+    threads = [threading.Thread(target=pool.provide, args=(server,)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert fake.started == ["postgres17"]
+    assert pool.starts == 1
+    child: dict[str, str] = {}
+    pool.child_environ(child)
+    assert child["DBCOMPAT_PROVIDER_POSTGRES17"] == "container"
+    assert child["DBCOMPAT_URL_POSTGRES17"].startswith("postgres://postgres:")
+
+
+def test_kept_servers_are_recorded_and_reused(matrix: Matrix, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import json
+    import socket
+
+    from harness.servers.containers import KeptServers
+
+    fake = _FakeStarts()
+    monkeypatch.setattr(containers_module, "start_container", fake)
+    kept = tmp_path / "servers.json"
+    server = matrix.server("postgres17")
+
+    first = ServerPool({}, keep=kept)
+    first.provide(server)
+    first.stop_all()  # kept: recorded, left running
+    entries = json.loads(kept.read_text())
+    assert entries["postgres17"]["image"] == "postgres:17"
+    assert entries["postgres17"]["container_id"] == "id-postgres17"
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"  # it holds the password
+
+    # The next run finds it listening and reuses it: no second start.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    entries["postgres17"]["url"] = entries["postgres17"]["url"].replace(":5432/", f":{port}/")
+    KeptServers(kept).save(entries)
+    second = ServerPool({}, keep=kept)
+    provided = second.provide(server)
+    listener.close()
+    assert fake.started == ["postgres17"]
+    assert second.starts == 0
+    assert provided.origin == "container postgres:17 (kept from an earlier run)"
+    assert provided.settings["PORT"] == port
+
+    # A kept server that no longer answers is started afresh.
+    third = ServerPool({}, keep=kept)
+    third.provide(server)
+    assert fake.started == ["postgres17", "postgres17"]
+
+
+def test_stop_servers_with_nothing_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["stop-servers"]) == 0
+    assert capsys.readouterr().out.strip() == "stopped 0 kept containers"

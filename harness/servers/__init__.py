@@ -12,6 +12,7 @@ import contextlib
 import threading
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from harness.errors import DbcompatError, ServerUnavailable
@@ -75,8 +76,10 @@ def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer 
 class ServerPool:
     """Provides each server once per run, starting containers as needed, and stops them at the end."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
+    def __init__(self, environ: Mapping[str, str], keep: Path | None = None) -> None:
+        """``keep``: a file recording started containers, left running for the next run to reuse."""
         self._environ = environ
+        self._keep = keep
         self._provided: dict[str, ProvidedServer | DbcompatError] = {}
         self._containers: list[Any] = []
         self.starts = 0
@@ -102,12 +105,19 @@ class ServerPool:
         located = locate_server(server, self._environ)
         if located is not None:
             return located
-        from harness.servers.containers import plan_container, start_container
+        from harness.servers.containers import KeptServers, StartedContainer, plan_container, reachable, start_container
 
         plan = plan_container(server, self._environ)
-        started = start_container(plan)
+        kept = KeptServers(self._keep).load().get(server.id) if self._keep else None
+        if kept and kept.get("image") == plan.image and reachable(kept["url"]):
+            started = StartedContainer(plan, None, kept["url"], kept.get("container_id"))
+            origin = f"container {plan.image} (kept from an earlier run)"
+        else:
+            started = start_container(plan, keep=self._keep is not None)
+            origin = f"container {plan.image}"
+            with self._guard:
+                self.starts += 1
         with self._guard:
-            self.starts += 1
             self._containers.append(started)
         environ = {server.url_variable: started.url, PROVIDER_PREFIX + server.id.upper(): "container"}
         provided = locate_server(server, environ)
@@ -116,7 +126,7 @@ class ServerPool:
         return ProvidedServer(
             server,
             "container",
-            f"container {plan.image}",
+            origin,
             provided.settings,
             provided.admin_name,
             provided.secrets,
@@ -130,6 +140,21 @@ class ServerPool:
             environ[PROVIDER_PREFIX + started.plan.server_id.upper()] = "container"
 
     def stop_all(self) -> None:
+        """Stop the containers this run uses; with ``keep``, record them and leave them running."""
+        if self._keep is not None:
+            from harness.servers.containers import KeptServers
+
+            kept = KeptServers(self._keep)
+            entries = kept.load()
+            for started in self._containers:
+                entries[started.plan.server_id] = {
+                    "image": started.plan.image,
+                    "url": started.url,
+                    "container_id": started.container_id or "",
+                }
+            kept.save(entries)
+            self._containers.clear()
+            return
         while self._containers:
             with self._guard:
                 started = self._containers.pop()

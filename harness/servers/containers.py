@@ -11,9 +11,11 @@ becomes ready, attaching what the server said.
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from harness.errors import ServerUnavailable, UsageError
@@ -111,11 +113,72 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
 @dataclass
 class StartedContainer:
     plan: ContainerPlan
-    container: Any
+    container: Any  # the testcontainers object; None for one kept from an earlier run
     url: str
+    container_id: str | None = None
 
     def stop(self) -> None:
-        self.container.stop()
+        if self.container is not None:
+            self.container.stop()
+        elif self.container_id is not None:
+            stop_container_by_id(self.container_id)
+
+
+def stop_container_by_id(container_id: str) -> None:
+    import docker
+
+    client = docker.from_env()
+    try:
+        client.containers.get(container_id).remove(force=True, v=True)
+    finally:
+        client.close()
+
+
+def reachable(url: str, timeout: float = 2.0) -> bool:
+    """Whether something listens at the URL's host and port (a kept server still up)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+@dataclass
+class KeptServers:
+    """Containers a run left running (``--keep-servers``), for the next run to reuse.
+
+    The file holds the servers' URLs, passwords included: it is written for its owner only.
+    """
+
+    path: Path
+
+    def load(self) -> dict[str, dict[str, str]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save(self, entries: dict[str, dict[str, str]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(entries, indent=2), encoding="utf-8")
+        temporary.chmod(0o600)
+        temporary.replace(self.path)
+
+    def stop_all(self) -> list[str]:
+        """Stop every kept container; the ids of those stopped."""
+        stopped = []
+        for entry in self.load().values():
+            with contextlib.suppress(Exception):
+                stop_container_by_id(entry["container_id"])
+                stopped.append(entry["container_id"])
+        self.path.unlink(missing_ok=True)
+        return stopped
 
 
 def build_container(plan: ContainerPlan) -> Any:
@@ -139,10 +202,13 @@ def build_container(plan: ContainerPlan) -> Any:
         ) from None
 
 
-def start_container(plan: ContainerPlan) -> StartedContainer:
+def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer:
     from testcontainers.core.config import testcontainers_config
 
     container = build_container(plan)
+    if keep:
+        # testcontainers' reaper removes a session's containers when it exits; kept ones must outlive it.
+        testcontainers_config.ryuk_disabled = True
     # testcontainers' readiness waits read one global budget: tries x interval.
     testcontainers_config.max_tries = max(1, int(plan.start_timeout / testcontainers_config.sleep_time))
     try:
@@ -162,7 +228,10 @@ def start_container(plan: ContainerPlan) -> StartedContainer:
             f"{plan.start_timeout}s: {exc_text}{hint}. "
             f"Hint: raise {TIMEOUT_VARIABLE} or the matrix's start_timeout"
         ) from None
-    return StartedContainer(plan, container, plan.url(host, port))
+    container_id = None
+    with contextlib.suppress(Exception):
+        container_id = str(container.get_wrapped_container().id)
+    return StartedContainer(plan, container, plan.url(host, port), container_id)
 
 
 def _logs(container: Any, limit: int = 2000) -> str:
