@@ -150,6 +150,8 @@ class CellResult:
     """Seconds, from start to finish."""
     reason: str | None = None
     """Why the cell did not run its checks, if it did not."""
+    database: str | None = None
+    """The throwaway database the checks ran in (dropped afterwards); under pytest-xdist each worker had its own."""
     checks: list[CheckResult] = field(default_factory=list)
     """Every check's record."""
     schema_version: int = SCHEMA_VERSION

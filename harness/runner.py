@@ -43,6 +43,7 @@ from harness.results import (
     write_result,
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
+from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 
 # Where a cell's pytest writes "done total" after each check, for the live display.
 PROGRESS_VARIABLE = "DBCOMPAT_PROGRESS"
@@ -135,6 +136,9 @@ class _Runner:
         self.environ = environ
         self.root = root
         self.pool = ServerPool(environ, keep)
+        # Every cell's throwaway databases carry the run's token and the cell's number, so cells
+        # running at once never share a name and a run's leftovers can be found.
+        self.token = (environ.get(RUN_TOKEN_VARIABLE) or new_token())[:8]
         self.stopping = threading.Event()
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
@@ -151,7 +155,9 @@ class _Runner:
             # Servers start while environments build: every server a cell needs, in the background.
             for server in {cell.server.id: cell.server for cell in cells}.values():
                 executor.submit(self._warm_server, server)
-            futures = {executor.submit(self._run_one, cell, reporter): cell for cell in cells}
+            futures = {
+                executor.submit(self._run_one, cell, number, reporter): cell for number, cell in enumerate(cells)
+            }
             for future in as_completed(futures):
                 cell = futures[future]
                 result, seconds = future.result()
@@ -187,14 +193,14 @@ class _Runner:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
 
-    def _run_one(self, cell: Cell, reporter: Reporter) -> tuple[CellResult | None, float]:
+    def _run_one(self, cell: Cell, number: int, reporter: Reporter) -> tuple[CellResult | None, float]:
         began = time.monotonic()
         if self.stopping.is_set():
             return None, 0.0
-        result = self._cell(cell, reporter, began)
+        result = self._cell(cell, f"{self.token}{number:03x}", reporter, began)
         return result, time.monotonic() - began
 
-    def _cell(self, cell: Cell, reporter: Reporter, began: float) -> CellResult | None:
+    def _cell(self, cell: Cell, token: str, reporter: Reporter, began: float) -> CellResult | None:
         started_at = _now()
         results_dir = self.results_dir
         try:
@@ -214,6 +220,7 @@ class _Runner:
         child_environ.pop("PYTEST_ADDOPTS", None)
         child_environ[PROGRESS_VARIABLE] = str(self.progress_dir / cell.id)
         child_environ[CELL_VARIABLE] = cell.to_json()
+        child_environ[RUN_TOKEN_VARIABLE] = token
         command = [
             str(python),
             "-m",

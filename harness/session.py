@@ -33,7 +33,7 @@ from harness.results import (
     write_result,
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
-from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
+from harness.servers.throwaway import RUN_TOKEN_VARIABLE, Throwaway, create_statements, new_token, throwaway_name
 from harness.vendors import backend_for
 from harness.versions import Target, leading_version, parse_version, same_release
 
@@ -63,12 +63,13 @@ class CellSession:
         self.cell = cell
         self.environ = dict(environ)
         self.worker = worker
-        self.token = self.environ.get("DBCOMPAT_RUN_TOKEN") or new_token()
+        self.token = self.environ.get(RUN_TOKEN_VARIABLE) or new_token()
         self.status = CellStatus.RAN
         self.reason: str | None = None
         self.provided: ProvidedServer | None = None
         self.version_reported: str | None = None
         self.server_settings: dict[str, str | None] = {}
+        self.used_database: str | None = None
         self.database: str | None = None
         self.records: dict[str, CheckResult] = {}
         self.started = time.monotonic()
@@ -114,6 +115,8 @@ class CellSession:
             return
         try:
             self._create_database()
+            assert self.database is not None
+            self.used_database = Path(self.database).name  # SQLite's is a file in a temporary folder
             self._check_driver()
             from django.core.management import call_command
 
@@ -364,6 +367,7 @@ class CellSession:
             django_version=get_version(),
             python_version=platform.python_version(),
             harness_version=__version__,
+            database=self.used_database,
             started_at=self.started_at,
             finished_at=_now(),
             duration=round(time.monotonic() - self.started, 3),

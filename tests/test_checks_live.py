@@ -19,6 +19,7 @@ from harness.runner import run_cells
 
 pytestmark = pytest.mark.live
 
+RUN_TOKEN = "live1"
 PAIRS = (
     "sqlite-sqlite3",
     "postgres15-psycopg",
@@ -76,6 +77,7 @@ def results(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
         **os.environ,
         "DBCOMPAT_URL_POSTGRES15": live_url("DBCOMPAT_URL_POSTGRES15"),
         "DBCOMPAT_URL_MARIADB1011": live_url("DBCOMPAT_URL_MARIADB1011"),
+        "DBCOMPAT_RUN_TOKEN": RUN_TOKEN,
     }
     folder = tmp_path_factory.mktemp("results")
     cells = ROOT_MATRIX.select([f"{pair}-{django}" for pair in PAIRS for django in DJANGOS])
@@ -117,6 +119,17 @@ def test_every_cell_runs_every_check_without_harness_errors(results: dict[str, C
         assert result.django_version and result.django_version.startswith(
             {"django42": "4.2", "django52": "5.2", "django61": "6.1"}[cell.rsplit("-", 1)[1]]
         )
+
+
+def test_every_throwaway_database_was_dropped(results: dict[str, CellResult]) -> None:
+    from tests.conftest import live_url
+    from tests.test_live import throwaway_databases
+
+    for result in results.values():
+        assert result.database is not None and result.database.startswith(f"dbcompat_{RUN_TOKEN}"), result.database
+    assert len({r.database for r in results.values()}) == len(results)  # one database per cell
+    left = throwaway_databases(live_url("DBCOMPAT_URL_POSTGRES15"), live_url("DBCOMPAT_URL_MARIADB1011"), RUN_TOKEN)
+    assert left == []
 
 
 def test_sql_and_flags_are_recorded(results: dict[str, CellResult]) -> None:

@@ -25,16 +25,18 @@ def run(matrix: Matrix, patterns: list[str], results: Path, environ: dict[str, s
     return list(summary.results), said
 
 
-def throwaway_databases(postgres_url: str, mariadb_url: str) -> list[str]:
+def throwaway_databases(postgres_url: str, mariadb_url: str, token: str) -> list[str]:
+    """The databases a run with this token left behind (other runs may be going on meanwhile)."""
     import psycopg
     import pymysql
 
+    pattern = f"dbcompat\\_{token}%"
     with psycopg.connect(postgres_url.replace("postgres://", "postgresql://", 1)) as pg:
-        names = [row[0] for row in pg.execute("SELECT datname FROM pg_database WHERE datname LIKE 'dbcompat%'")]
+        names = [row[0] for row in pg.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,))]
     connection = pymysql.connect(host="127.0.0.1", port=3306, user="root")
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW DATABASES LIKE 'dbcompat%'")
+            cursor.execute("SHOW DATABASES LIKE %s", (pattern,))
             names += [row[0] for row in cursor.fetchall()]
     finally:
         connection.close()
@@ -127,7 +129,7 @@ def test_xdist_workers_on_postgres_each_work_in_their_own_database(
             f"--dbcompat-results={tmp_path}",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DBCOMPAT_URL_POSTGRES15": postgres_url},
+        env={**os.environ, "DBCOMPAT_URL_POSTGRES15": postgres_url, "DBCOMPAT_RUN_TOKEN": "xdist42"},
         capture_output=True,
         text=True,
         check=False,
@@ -138,7 +140,9 @@ def test_xdist_workers_on_postgres_each_work_in_their_own_database(
     checks = {c["id"]: c for c in data["checks"]}
     assert "smoke.round_trip" in checks and "row-locking.nowait.contended" in checks
     assert not [c for c in checks.values() if c["outcome"] == "harness error"]
-    assert throwaway_databases(postgres_url, mariadb_url) == []
+    # Each worker created its own dbcompat_xdist42_gw<N> and dropped it again.
+    assert data["database"] is None  # the controller has none of its own; the workers had theirs
+    assert throwaway_databases(postgres_url, mariadb_url, "xdist42") == []
 
 
 def test_the_database_named_in_the_url_is_left_alone(matrix: Matrix, tmp_path: Path, mariadb_url: str) -> None:

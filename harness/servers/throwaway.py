@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from harness.errors import UnsafeOperation
 
 PREFIX = "dbcompat_"
+# Names a process's throwaway databases dbcompat_<token>_<worker>; the runner sets one per cell.
+RUN_TOKEN_VARIABLE = "DBCOMPAT_RUN_TOKEN"
 _NAME = re.compile(r"^dbcompat_[a-z0-9_]+$")
 
 
