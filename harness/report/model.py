@@ -186,6 +186,12 @@ def short_text(value: Any, limit: int = 20) -> str:
     if isinstance(value, str):
         match = _CLASS_PATH.match(value)
         text = match.group(1) if match else value
+    elif isinstance(value, dict) and "instance of" in value:  # a class expectation
+        text = "a " + short_text(value["instance of"], limit)
+        if "but not" in value:
+            text += f" (not {short_text(value['but not'], limit)})"
+    elif isinstance(value, dict) and set(value) == {"at least"}:
+        text = f"≥ {value['at least']}"
     elif isinstance(value, dict):
         text = " ".join(f"{key}={short_text(item, limit)}" for key, item in value.items())
     else:
