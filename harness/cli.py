@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-q", "--quiet", action="store_true", help="one line per finished cell, no live display")
     run.add_argument(
+        "--check-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="cancel a check's statement after this long (default: 60; DBCOMPAT_CHECK_TIMEOUT)",
+    )
+    run.add_argument(
         "--keep-servers",
         action="store_true",
         help=f"leave started containers running and reuse them next time (stop: dbcompat stop-servers; {KEPT})",
@@ -166,6 +172,10 @@ def _run(args: argparse.Namespace) -> int:
         reporter = LiveReporter()
     else:
         reporter = Reporter()
+    if args.check_timeout is not None:
+        if args.check_timeout <= 0:
+            raise UsageError(f"--check-timeout {args.check_timeout:g}: give a number of seconds above 0")
+        os.environ["DBCOMPAT_CHECK_TIMEOUT"] = str(args.check_timeout)
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -13,6 +13,7 @@ import dataclasses
 import importlib.metadata
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Generator
 from pathlib import Path
@@ -36,6 +37,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dbcompat-matrix", metavar="PATH", help="matrix file (default: the project's matrix.yaml)")
     group.addoption(
         "--dbcompat-results", metavar="DIR", help="where to write the cell's JSON (default: reports/results)"
+    )
+    group.addoption(
+        "--dbcompat-check-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=float(os.environ.get("DBCOMPAT_CHECK_TIMEOUT", "60")),
+        help="cancel a check's statement after this long; the check ends as a harness error (default: 60)",
     )
 
 
@@ -120,6 +128,34 @@ class CellPlugin:
             pytest.skip(f"{outcome.value}: {self.session.reason}")
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
+        """Bound every check: past the limit its statement is cancelled and the check ends."""
+        if item.get_closest_marker("check") is None:
+            return (yield)
+        from django.db import connections
+
+        from harness.vendors import backend_for
+
+        limit = float(self.config.getoption("dbcompat_check_timeout"))
+        wrapper = connections["default"]  # this thread's connection, the one the check uses
+        fired = threading.Event()
+
+        def cancel() -> None:
+            fired.set()
+            with contextlib.suppress(Exception):
+                backend_for(self.session.reported_vendor()).cancel(wrapper)
+
+        timer = threading.Timer(limit, cancel)
+        timer.daemon = True
+        timer.start()
+        try:
+            return (yield)
+        finally:
+            timer.cancel()
+            if fired.is_set():
+                item.dbcompat_timed_out = limit  # type: ignore[attr-defined]
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
         report: pytest.TestReport = yield
         if item.get_closest_marker("check") is None:
@@ -159,6 +195,14 @@ class CellPlugin:
         skip_outcome = session.skip_outcome()
         if skip_outcome is not None:
             return CheckResult(**base, outcome=skip_outcome, reason=session.reason)
+        timed_out = getattr(item, "dbcompat_timed_out", None)
+        if timed_out is not None:
+            return CheckResult(
+                **base,
+                outcome=Outcome.HARNESS_ERROR,
+                error=f"the check did not finish within {timed_out:g}s (--dbcompat-check-timeout); "
+                "its statement was cancelled",
+            )
         excinfo = call.excinfo
         if excinfo is not None:
             if isinstance(excinfo.value, NotApplicable):

@@ -10,6 +10,7 @@ applicable" with the backend's reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from packaging.version import Version
 
@@ -133,6 +134,35 @@ class Backend:
     def is_null_sql(self, table: str, column: str) -> str:
         """1 when the column of row 1 is NULL, else 0 (every vendor)."""
         return f"SELECT CASE WHEN {column} IS NULL THEN 1 ELSE 0 END FROM {table} WHERE id = 1"
+
+    # -- stopping a statement ------------------------------------------------------------
+
+    def cancel(self, wrapper: Any) -> None:
+        """Cancel the statement running on a Django connection, from another thread."""
+        raw = wrapper.connection
+        if raw is None:
+            return
+        if self.vendor == "sqlite":
+            raw.interrupt()
+        elif self.vendor in ("mysql", "mariadb"):
+            # MySQL cancels by KILL QUERY from a second connection. The drivers refuse to tell a
+            # connection's id from another thread, so every statement running in the cell's own
+            # throwaway database is stopped: nothing else uses it.
+            other = wrapper.get_new_connection(wrapper.get_connection_params())
+            try:
+                cursor = other.cursor()
+                cursor.execute(
+                    "SELECT id FROM information_schema.processlist "
+                    "WHERE db = %s AND command = 'Query' AND id <> CONNECTION_ID()",
+                    (wrapper.settings_dict["NAME"],),
+                )
+                for (running,) in cursor.fetchall():
+                    cursor.execute(f"KILL QUERY {int(running)}")
+                cursor.close()
+            finally:
+                other.close()
+        else:  # psycopg, psycopg2 and python-oracledb cancel from another thread themselves
+            raw.cancel()
 
     def reason(self, what: str) -> str:
         """Why ``what`` cannot be set up on this vendor: a full sentence for "not applicable"."""

@@ -1,0 +1,115 @@
+"""A check that never returns ends within the per-check limit, as a harness error, not a hang.
+
+SQLite in-process here (pytester); PostgreSQL and MariaDB for real in their cell environments.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.envs import ensure_env, plan_env
+from harness.matrix import DEFAULT_MATRIX, Matrix
+
+pytest_plugins = ["pytester"]
+
+MODELS = "from django.db import models\n"
+
+
+def project(root: Path, statement: str) -> None:
+    (root / "suites").mkdir()
+    (root / "suites" / "__init__.py").write_text("")
+    (root / "suites" / "models.py").write_text(MODELS)
+    (root / "test_hung.py").write_text(
+        "import time\nimport pytest\n\n"
+        '@pytest.mark.check("hung.statement")\n'
+        "def test_statement(check, connection):\n"
+        "    with connection.cursor() as cursor:\n"
+        f"        cursor.execute({statement!r})\n"
+        "        check.observe(cursor.fetchone()[0])\n\n"
+        '@pytest.mark.check("hung.python")\n'
+        "def test_python(check):\n"
+        "    time.sleep(2.5)\n"
+        "    check.observe(True)\n\n"
+        '@pytest.mark.check("hung.quick")\n'
+        "def test_quick(check):\n"
+        "    check.observe(1)\n"
+    )
+
+
+def checks_of(results: Path) -> dict[str, dict[str, object]]:
+    (written,) = results.glob("*.json")
+    return {c["id"]: c for c in json.loads(written.read_text())["checks"]}
+
+
+def assert_bounded(checks: dict[str, dict[str, object]], elapsed: float) -> None:
+    for check_id in ("hung.statement", "hung.python"):
+        assert checks[check_id]["outcome"] == "harness error", checks[check_id]
+        assert "did not finish within 1s" in str(checks[check_id]["error"])
+    assert checks["hung.quick"]["outcome"] == "no claim"  # the next check runs normally
+    assert elapsed < 30
+
+
+def test_sqlite_statement_is_interrupted(pytester: pytest.Pytester) -> None:
+    project(pytester.path, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+    results = pytester.path / "results"
+    began = time.monotonic()
+    outcome = pytester.runpytest_subprocess(
+        "--dbcompat-cell=sqlite-sqlite3",
+        f"--dbcompat-matrix={DEFAULT_MATRIX}",
+        f"--dbcompat-results={results}",
+        "--dbcompat-check-timeout=1",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert_bounded(checks_of(results), time.monotonic() - began)
+    outcome.assert_outcomes(failed=2, passed=1)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(
+    ("cell_id", "variable", "statement"),
+    [
+        ("postgres15-psycopg-django52", "DBCOMPAT_URL_POSTGRES15", "SELECT pg_sleep(600)"),
+        ("postgres15-psycopg2-django52", "DBCOMPAT_URL_POSTGRES15", "SELECT pg_sleep(600)"),
+        ("mariadb1011-mysqlclient-django52", "DBCOMPAT_URL_MARIADB1011", "SELECT SLEEP(600)"),
+        ("mariadb1011-connector-django52", "DBCOMPAT_URL_MARIADB1011", "SELECT SLEEP(600)"),
+    ],
+)
+def test_server_statement_is_cancelled(
+    matrix: Matrix, tmp_path: Path, cell_id: str, variable: str, statement: str
+) -> None:
+    from tests.conftest import live_url
+
+    url = live_url(variable)
+    cell = matrix.cell(cell_id)
+    python = ensure_env(plan_env(cell), os.environ)
+    project(tmp_path, statement)
+    results = tmp_path / "results"
+    began = time.monotonic()
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            f"--dbcompat-cell={cell_id}",
+            f"--dbcompat-matrix={DEFAULT_MATRIX}",
+            f"--dbcompat-results={results}",
+            "--dbcompat-check-timeout=1",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, variable: url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert_bounded(checks_of(results), time.monotonic() - began)
+    assert done.returncode == 1, done.stdout + done.stderr
