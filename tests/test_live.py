@@ -162,3 +162,29 @@ def test_the_database_named_in_the_url_is_left_alone(matrix: Matrix, tmp_path: P
     results, _ = run(matrix, ["mariadb1011-mysqlclient-django52"], tmp_path, environ)
     assert results[0].status is CellStatus.RAN, results[0].reason
     assert tables_of_test() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "reason_start"),
+    [
+        # MariaDB's root here has no password: a wrong one is refused by the server.
+        ("mysql://root:Wr0ng-Pass@127.0.0.1:3306/", "cannot connect:"),
+        ("mysql://root@127.0.0.1:notaport/", "DBCOMPAT_URL_MARIADB106=mysql://root@127.0.0.1:notaport/: malformed URL"),
+        ("postgres://postgres@127.0.0.1:5432/postgres", "DBCOMPAT_URL_MARIADB106=postgres://"),
+    ],
+)
+def test_bad_urls_end_as_unavailable_with_a_reason(
+    matrix: Matrix, tmp_path: Path, mariadb_url: str, url: str, reason_start: str
+) -> None:
+    import time
+
+    environ = {**os.environ, "DBCOMPAT_URL_MARIADB106": url}
+    began = time.monotonic()
+    results, _ = run(matrix, ["mariadb106-mysqlclient-django52", "sqlite-sqlite3-django52"], tmp_path, environ)
+    assert time.monotonic() - began < 60
+    by_cell = {r.cell: r for r in results}
+    bad = by_cell["mariadb106-mysqlclient-django52"]
+    assert bad.status is CellStatus.UNAVAILABLE
+    assert bad.reason is not None and bad.reason.startswith(reason_start), bad.reason
+    assert "Wr0ng-Pass" not in json.dumps([bad.reason, bad.server.origin])
+    assert by_cell["sqlite-sqlite3-django52"].status is CellStatus.RAN
