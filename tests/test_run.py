@@ -75,7 +75,7 @@ def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: P
     ran = [c for c in merged["cells"] if c["status"] == "ran"]
     assert ran and all(len(c["checks"]) > 30 for c in ran)
     # No cell's pytest was left behind.
-    leftover = subprocess.run(["pgrep", "-f", f"--dbcompat-results={results}"], capture_output=True, text=True)
+    leftover = subprocess.run(["pgrep", "-f", "--", f"--dbcompat-results={results}"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
 
 
@@ -99,3 +99,40 @@ def test_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["run", "sqlite-*", "-j", "0"]) == 2
     assert "--jobs 0" in capsys.readouterr().err
+
+
+def test_a_killed_cell_leaves_the_other_results_whole(matrix: Matrix, tmp_path: Path) -> None:
+    # Kill one cell's pytest the moment it starts: that cell ends as a harness error, the others run.
+    import threading
+
+    results = tmp_path / "results"
+    killed: list[int] = []
+
+    def kill_first_cell() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            found = subprocess.run(
+                ["pgrep", "-f", "--", f"--dbcompat-cell=sqlite-sqlite3-django52 .*--dbcompat-results={results}"],
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            for pid in found:
+                os.kill(int(pid), signal.SIGKILL)
+                killed.append(int(pid))
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_first_cell)
+    killer.start()
+    summary = run_cells(matrix, matrix.select(SQLITE_CELLS), results, say=lambda line: None, jobs=2)
+    killer.join()
+    assert killed
+    by_cell = {r.cell: r for r in summary.results}
+    victim = by_cell["sqlite-sqlite3-django52"]
+    assert victim.status is CellStatus.HARNESS_ERROR
+    assert victim.reason is not None and "exited with -9" in victim.reason
+    for cell in SQLITE_CELLS:
+        data = json.loads((results / f"{cell}.json").read_text())  # every file a whole result
+        assert data["cell"] == cell
+        if cell != "sqlite-sqlite3-django52":
+            assert data["status"] == "ran" and len(data["checks"]) > 30
+    assert not list(results.glob(".*.tmp"))  # no half-written file left to mistake for a result
