@@ -93,6 +93,10 @@ class _XdistController:
         node.workerinput["dbcompat_probe"] = dataclasses.asdict(self.probe)
 
 
+def _looks_like_lost_connection(observed: Any) -> bool:
+    return isinstance(observed, str) and observed.endswith(("OperationalError", "InterfaceError"))
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -204,6 +208,14 @@ class CellPlugin:
                 "its statement was cancelled",
             )
         excinfo = call.excinfo
+        raised = excinfo is not None and not isinstance(excinfo.value, NotApplicable)
+        observed = getattr(recorder, "observed", None)
+        if raised or _looks_like_lost_connection(observed):
+            # A connection error, raised or observed, may be the server going away: then it is no finding.
+            text = "".join(traceback.format_exception_only(excinfo.type, excinfo.value)).strip() if excinfo else ""
+            lost = session.server_lost(check_id, redact(text or str(observed), session.secrets))
+            if lost is not None:
+                return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=lost)
         if excinfo is not None:
             if isinstance(excinfo.value, NotApplicable):
                 return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(excinfo.value))

@@ -8,6 +8,7 @@ probes the server once and each worker works in a throwaway database of its own.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.metadata
 import os
@@ -125,6 +126,25 @@ class CellSession:
             self._fail(CellStatus.HARNESS_ERROR, str(exc))
         except Exception as exc:
             self._fail(CellStatus.HARNESS_ERROR, f"setting up the cell failed: {_describe(exc)}")
+
+    def server_lost(self, check_id: str, error: str) -> str | None:
+        """If the server no longer answers, end the cell: "server lost" during ``check_id``.
+
+        Returns the check's error text then; None while the server is there (the error was the check's).
+        """
+        if self.cell.server.vendor == "sqlite" or self.status is not CellStatus.RAN:
+            return None
+        probe = self._admin_connection()
+        try:
+            probe.ensure_connection()
+            return None
+        except Exception:
+            lost = f"server lost during {check_id}: {error}"
+            self._fail(CellStatus.HARNESS_ERROR, lost)
+            return lost
+        finally:
+            with contextlib.suppress(Exception):
+                probe.close()
 
     def interrupted(self) -> None:
         """The run was stopped: whatever checks are recorded, the cell did not finish."""

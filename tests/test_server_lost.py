@@ -1,0 +1,152 @@
+"""A server that dies in the middle of a cell: a throwaway PostgreSQL from this machine's own binaries.
+
+The cell ends "harness error: server lost during <check>", the checks after it end at once
+with that reason, the results file is whole and the report renders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.envs import ensure_env, plan_env
+from harness.matrix import DEFAULT_MATRIX, Matrix
+from harness.report import write_reports
+from harness.results import load_results
+
+pytestmark = pytest.mark.live
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; run its binaries as the postgres user then.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture
+def doomed_postgres() -> Iterator[tuple[int, Path]]:
+    """A PostgreSQL of its own on a free port: (port, data directory). Stopped and removed afterwards."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        message = "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    bin_dir = found[-1].parent
+    # Not under pytest's private temporary folder: the postgres user must reach it.
+    home = Path(tempfile.mkdtemp(prefix="dbcompat-doomed-"))
+    data = home / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres")
+        shutil.chown(data, "postgres")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    subprocess.run(
+        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-N"]),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(data / "log"), "start"]),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield port, data
+    finally:
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+CHECKS = """
+import os, time
+import pytest
+
+@pytest.mark.check("lost.before")
+def test_before(check, connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        check.observe(cursor.fetchone()[0])
+
+@pytest.mark.check("lost.during")
+def test_during(check, connection):
+    with open(os.environ["DOOMED_SIGNAL"], "w") as flag:
+        flag.write("sleeping")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(20)")
+        check.observe(cursor.fetchone()[0])
+
+@pytest.mark.check("lost.after")
+def test_after(check, connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        check.observe(cursor.fetchone()[0])
+"""
+
+
+def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tuple[int, Path]) -> None:
+    port, data = doomed_postgres
+    cell = matrix.cell("postgres15-psycopg-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    project = tmp_path / "project"
+    (project / "suites").mkdir(parents=True)
+    (project / "suites" / "__init__.py").write_text("")
+    (project / "suites" / "models.py").write_text("")
+    (project / "test_lost.py").write_text(CHECKS)
+    flag, results = tmp_path / "sleeping", tmp_path / "results"
+    child = subprocess.Popen(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            f"--dbcompat-cell={cell.id}",
+            f"--dbcompat-matrix={DEFAULT_MATRIX}",
+            f"--dbcompat-results={results}",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=project,
+        env={
+            **os.environ,
+            "DBCOMPAT_URL_POSTGRES15": f"postgres://postgres@127.0.0.1:{port}/postgres",
+            "DOOMED_SIGNAL": str(flag),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert flag.exists(), "the check never started"
+    time.sleep(0.3)  # into pg_sleep
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    os.kill(postmaster, signal.SIGKILL)  # the server dies, hard
+    output, _ = child.communicate(timeout=120)
+
+    (written,) = results.glob("*.json")
+    result = json.loads(written.read_text())  # whole, readable
+    checks = {c["id"]: c for c in result["checks"]}
+    assert result["status"] == "harness error", output
+    assert result["reason"].startswith("server lost during lost.during: "), result["reason"]
+    assert checks["lost.before"]["outcome"] == "no claim" and checks["lost.before"]["observed"] == 1
+    assert checks["lost.during"]["outcome"] == "harness error"
+    assert checks["lost.during"]["error"].startswith("server lost during lost.during")
+    assert checks["lost.after"]["outcome"] == "harness error"
+    assert checks["lost.after"]["reason"].startswith("server lost during lost.during")
+    report = write_reports(load_results([results]), tmp_path / "report")
+    assert "server lost during lost.during" in report.html.read_text()
