@@ -188,3 +188,32 @@ def test_bad_urls_end_as_unavailable_with_a_reason(
     assert bad.reason is not None and bad.reason.startswith(reason_start), bad.reason
     assert "Wr0ng-Pass" not in json.dumps([bad.reason, bad.server.origin])
     assert by_cell["sqlite-sqlite3-django52"].status is CellStatus.RAN
+    from harness.report import write_reports
+
+    html = write_reports(results, tmp_path / "report").html.read_text()
+    assert "server unavailable" in html and "Wr0ng-Pass" not in html
+
+
+def test_two_runs_at_once_against_the_same_servers_do_not_collide(
+    matrix: Matrix, tmp_path: Path, postgres_url: str, mariadb_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cells = ["postgres15-psycopg-django52", "mariadb1011-mysqlclient-django52"]
+
+    def one_run(token: str) -> list:
+        environ = {
+            **os.environ,
+            "DBCOMPAT_URL_POSTGRES15": postgres_url,
+            "DBCOMPAT_URL_MARIADB1011": mariadb_url,
+            "DBCOMPAT_RUN_TOKEN": token,
+        }
+        return run(matrix, cells, tmp_path / token, environ)[0]
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(one_run, ["twin1", "twin2"])
+    for results, token in ((first, "twin1"), (second, "twin2")):
+        assert [r.status for r in results] == [CellStatus.RAN, CellStatus.RAN], [r.reason for r in results]
+        assert all(c.outcome is not Outcome.HARNESS_ERROR for r in results for c in r.checks)
+        assert all(r.database and r.database.startswith(f"dbcompat_{token}") for r in results)
+        assert throwaway_databases(postgres_url, mariadb_url, token) == []
