@@ -71,6 +71,7 @@ class CellSession:
         self.version_reported: str | None = None
         self.server_settings: dict[str, str | None] = {}
         self.used_database: str | None = None
+        self._target: Target | None = None
         self.database: str | None = None
         self.records: dict[str, CheckResult] = {}
         self.started = time.monotonic()
@@ -119,9 +120,13 @@ class CellSession:
             assert self.database is not None
             self.used_database = Path(self.database).name  # SQLite's is a file in a temporary folder
             self._check_driver()
-            from django.core.management import call_command
+            from django.apps import apps
 
-            call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+            # The suites' models are unmanaged (each check creates its tables); migrate only for others.
+            if any(model._meta.managed for model in apps.get_models()):
+                from django.core.management import call_command
+
+                call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
         except DbcompatError as exc:
             self._fail(CellStatus.HARNESS_ERROR, str(exc))
         except Exception as exc:
@@ -320,6 +325,12 @@ class CellSession:
     # -- what checks see ----------------------------------------------------------------
 
     def target(self) -> Target:
+        """What the claims are matched against; fixed once the checks run, so worked out once."""
+        if self._target is None:
+            self._target = self._make_target()
+        return self._target
+
+    def _make_target(self) -> Target:
         from django import get_version
 
         return Target(
