@@ -129,6 +129,17 @@ class Backend:
             "oracle": "SELECT COUNT(*) FROM v$timezone_names",
         }.get(self.vendor)
 
+    # -- transactions ----------------------------------------------------------------------
+
+    def isolation_level_sql(self) -> str | None:
+        """SQL returning this session's transaction isolation level, as the server names it."""
+        return {
+            "postgresql": "SHOW transaction_isolation",
+            "mysql": "SELECT @@SESSION.transaction_isolation",
+            # MariaDB names it tx_isolation (transaction_isolation only from 11.1).
+            "mariadb": "SELECT @@SESSION.tx_isolation",
+        }.get(self.vendor)
+
     # -- NULL ----------------------------------------------------------------------------
 
     def is_null_sql(self, table: str, column: str) -> str:
@@ -213,6 +224,8 @@ _REASONS = {
     ("sqlite", "default_collation"): "SQLite has no database-wide default collation; each column defaults to BINARY.",
     ("sqlite", "legacy_timestamp"): "SQLite has no TIMESTAMP type with time zone conversion and no session time zone.",
     ("sqlite", "time_zone_tables"): "SQLite has no time zone tables; Django converts time zones in Python.",
+    ("sqlite", "isolation_level"): "SQLite has no isolation levels to choose: its transactions are serializable.",
+    ("oracle", "isolation_level"): "Oracle offers no query for a session's isolation level.",
 }
 
 

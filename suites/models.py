@@ -58,3 +58,36 @@ class LegacyStamp(models.Model):
         app_label = "suites"
         managed = False
         db_table = "dbcompat_legacy_stamp"
+
+
+class Amount(models.Model):
+    value = models.DecimalField(max_digits=30, decimal_places=9)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Document(models.Model):
+    data = models.JSONField(null=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+        required_db_features = {"supports_json_field"}
+
+
+class Moment(models.Model):
+    at = models.DateTimeField()
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Short(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "suites"
+        managed = False

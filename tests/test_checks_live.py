@@ -66,6 +66,19 @@ CHECK_IDS = {
         f"sequence-reset.{name}"
         for name in ("collision_after_manual_pk", "sqlsequencereset_statements", "fixed_after_reset")
     ),
+    *(
+        f"fields.{name}"
+        for name in (
+            "decimal_19_digits",
+            "json_round_trip",
+            "datetime_microseconds",
+            "overlong_string",
+            "text_unique",
+            "char_db_index_indexes",
+        )
+    ),
+    "transactions.nested_atomic_rollback",
+    "transactions.isolation_level",
 }
 
 
@@ -327,3 +340,48 @@ def test_server_version_as_django_parses_it(results: dict[str, CellResult]) -> N
     for result in results.values():
         assert observed(result, "smoke.round_trip") == [[1, "dbcompat"]]
         assert observed(result, "smoke.model_round_trip") == "Zoë Ångström"
+
+
+def test_fields(results: dict[str, CellResult]) -> None:
+    # PostgreSQL numeric and MariaDB DECIMAL are exact (their docs, "Numeric Types" / "DECIMAL");
+    # SQLite keeps REAL, an 8-byte IEEE float of about 15-17 significant digits (SQLite docs, "Datatypes").
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "fields.decimal_19_digits") is True
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "fields.decimal_19_digits") is False
+    # jsonb (PostgreSQL), JSON (MariaDB 10.2.7+), and JSON1, built into SQLite from 3.38 (SQLite docs, "JSON").
+    for result in results.values():
+        assert observed(result, "fields.json_round_trip") is True
+        assert observed(result, "transactions.nested_atomic_rollback") == ["outer"]
+    # Microseconds: PostgreSQL timestamps hold them; Django's MySQL backend creates DATETIME(6) (MariaDB docs,
+    # "DATETIME": up to 6 fractional digits); SQLite keeps Django's ISO text.
+    for result in (
+        cells_of(results, "postgres15") + cells_of(results, "mariadb1011-mysqlclient") + cells_of(results, "sqlite")
+    ):
+        assert observed(result, "fields.datetime_microseconds") == 123456
+    # Too long a string: PostgreSQL refuses it (docs, "Character Types": "an error"), MariaDB in strict mode
+    # too (error 1406, "Data too long"; the local sql_mode has STRICT_TRANS_TABLES), SQLite does not enforce
+    # VARCHAR lengths (SQLite FAQ).
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "fields.overlong_string") == "django.db.utils.DataError"
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "fields.overlong_string") == "ok"
+    # MariaDB 10.4+ enforces UNIQUE on BLOB/TEXT of any length with a hash (MariaDB docs, "CREATE TABLE" >
+    # UNIQUE); PostgreSQL and SQLite index text as any other value.
+    for result in results.values():
+        assert observed(result, "fields.text_unique") == "ok"
+    # Django's own behaviour (ref/databases, PostgreSQL notes): the LIKE index only on PostgreSQL.
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "fields.char_db_index_indexes") == 2
+    for result in cells_of(results, "mariadb1011") + cells_of(results, "sqlite"):
+        assert observed(result, "fields.char_db_index_indexes") == 1
+
+
+def test_isolation_levels(results: dict[str, CellResult]) -> None:
+    # Django sets READ COMMITTED on its PostgreSQL and MySQL connections (ref/databases, Isolation level);
+    # the local MariaDB's own default is REPEATABLE-READ (its settings in the results say so).
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "transactions.isolation_level") == "read committed"
+    for result in cells_of(results, "mariadb1011-mysqlclient"):
+        assert observed(result, "transactions.isolation_level") == "READ-COMMITTED"
+        assert result.server.settings["transaction_isolation"] == "REPEATABLE-READ"

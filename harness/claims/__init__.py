@@ -6,7 +6,17 @@ One module per behaviour holds its claims; this package assembles them into
 
 from __future__ import annotations
 
-from harness.claims import collation, empty_string, row_locking, sequence_reset, smoke, timestamps, typecasting
+from harness.claims import (
+    collation,
+    empty_string,
+    fields,
+    row_locking,
+    sequence_reset,
+    smoke,
+    timestamps,
+    transactions,
+    typecasting,
+)
 from harness.claims.model import AtLeast, Claim, ClaimsTable, Expect, IsA, Judgement, Source, expected_json
 
 # Each behaviour's title, in the order reports show them.
@@ -18,6 +28,8 @@ BEHAVIOURS = {
     "timestamp-use-tz": "TIMESTAMP columns with USE_TZ",
     "empty-string": "NULL and empty strings",
     "sequence-reset": "Sequence reset after manually assigned primary keys",
+    "fields": "Fields: what each backend keeps",
+    "transactions": "Transactions and isolation",
 }
 
 CLAIMS = ClaimsTable(
@@ -29,6 +41,8 @@ CLAIMS = ClaimsTable(
         *timestamps.CLAIMS,
         *empty_string.CLAIMS,
         *sequence_reset.CLAIMS,
+        *fields.CLAIMS,
+        *transactions.CLAIMS,
     ]
 )
 

@@ -1,0 +1,70 @@
+"""Fields (ref/databases SQLite and MySQL notes; ref/models/fields)."""
+
+from __future__ import annotations
+
+from harness.claims.model import Claim, Expect, IsA, Source
+
+CLAIMS = [
+    Claim(
+        check="fields.decimal_19_digits",
+        behaviour="fields",
+        statement=(
+            "SQLite has no real decimal type: decimals are stored as REAL (8-byte floating point), so 19 "
+            "significant digits do not survive; a DecimalField is a fixed-precision decimal elsewhere."
+        ),
+        source=Source("ref/databases", "SQLite notes > Decimal handling"),
+        expect=(Expect("sqlite", False), Expect("*", True)),
+    ),
+    Claim(
+        check="fields.json_round_trip",
+        behaviour="fields",
+        statement=(
+            "JSONField is supported on MariaDB, MySQL, Oracle, PostgreSQL, and SQLite (with the JSON1 "
+            "extension, enabled by default from SQLite 3.38)."
+        ),
+        source=Source("ref/models/fields", "Field types > JSONField"),
+        expect=(Expect("*", True),),
+    ),
+    Claim(
+        check="fields.datetime_microseconds",
+        behaviour="fields",
+        statement=(
+            "MySQL stores fractional seconds when the column definition includes them (DATETIME(6)), "
+            "as the columns Django creates do."
+        ),
+        source=Source("ref/databases", "MySQL notes > Fractional seconds support for Time and DateTime fields"),
+        expect=(Expect("mysql", 123456), Expect("mariadb", 123456)),
+    ),
+    Claim(
+        check="fields.overlong_string",
+        behaviour="fields",
+        statement=(
+            "MySQL's default sql_mode contains STRICT_TRANS_TABLES, which turns truncation on insertion into an error."
+        ),
+        source=Source("ref/databases", "MySQL notes > Setting sql_mode"),
+        expect=(Expect("mysql", IsA("django.db.utils.DataError")), Expect("mariadb", IsA("django.db.utils.DataError"))),
+    ),
+    Claim(
+        check="fields.text_unique",
+        behaviour="fields",
+        statement=(
+            "MySQL can index only the first N characters of a TEXT column, so a TextField cannot be "
+            'unique=True: "BLOB/TEXT column used in key specification without a key length".'
+        ),
+        source=Source("ref/databases", "MySQL notes > Notes on specific fields > TextField limitations"),
+        expect=(
+            Expect("mysql", IsA("django.db.utils.DatabaseError")),
+            Expect("mariadb", IsA("django.db.utils.DatabaseError")),
+        ),
+    ),
+    Claim(
+        check="fields.char_db_index_indexes",
+        behaviour="fields",
+        statement=(
+            "For db_index=True on a varchar or text column, Django creates an additional index with a "
+            "LIKE-friendly operator class on PostgreSQL: two indexes."
+        ),
+        source=Source("ref/databases", "PostgreSQL notes > Indexes for varchar and text columns"),
+        expect=(Expect("postgresql", 2),),
+    ),
+]

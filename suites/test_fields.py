@@ -1,0 +1,108 @@
+"""Fields: what each backend keeps of the values Django writes.
+
+- ``fields.decimal_19_digits``: whether a DecimalField reads back 1234567890.123456789 exactly.
+- ``fields.json_round_trip``: whether a JSONField reads back a nested value exactly.
+- ``fields.datetime_microseconds``: the microseconds a DateTimeField reads back of 10:00:00.123456.
+- ``fields.overlong_string``: what saving 30 characters in a CharField(max_length=10) does.
+- ``fields.text_unique``: what creating a table with a TextField(unique=True) does.
+- ``fields.char_db_index_indexes``: how many indexes a CharField(db_index=True) gets.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from harness.fixtures import CheckRecorder
+from suites.models import Amount, Document, Moment, Short
+from suites.outcomes import outcome_of
+
+DIGITS_19 = Decimal("1234567890.123456789")
+NESTED = {"a": [1, 2.5, None, "x"], "b": {"c": True, "d": "Zoë"}}
+
+
+@pytest.mark.check("fields.decimal_19_digits")
+def test_decimal_19_digits(check: CheckRecorder, tables: Any) -> None:
+    tables(Amount)
+    saved = Amount.objects.create(value=DIGITS_19)
+    read = Amount.objects.get(pk=saved.pk).value
+    check.note("read_back", str(read))
+    check.observe(read == DIGITS_19)
+
+
+@pytest.mark.check("fields.json_round_trip")
+def test_json_round_trip(check: CheckRecorder, connection: Any, tables: Any) -> None:
+    supported = connection.features.supports_json_field
+    check.flag("supports_json_field", supported)
+    if not supported:
+        check.not_applicable("Django reports no JSON support on this backend (supports_json_field is False).")
+    tables(Document)
+    saved = Document.objects.create(data=NESTED)
+    same = Document.objects.get(pk=saved.pk).data == NESTED
+    check.flag("supports_json_field", supported, agrees=same)
+    check.observe(same)
+
+
+@pytest.mark.check("fields.datetime_microseconds")
+def test_datetime_microseconds(check: CheckRecorder, tables: Any) -> None:
+    tables(Moment)
+    saved = Moment.objects.create(at=datetime(2024, 1, 15, 10, 0, 0, 123456, tzinfo=UTC))
+    check.observe(Moment.objects.get(pk=saved.pk).at.microsecond)
+
+
+@pytest.mark.check("fields.overlong_string")
+def test_overlong_string(check: CheckRecorder, tables: Any) -> None:
+    from django.db import transaction
+
+    tables(Short)
+
+    def save() -> None:
+        with transaction.atomic():
+            Short.objects.create(name="x" * 30)
+
+    check.observe(outcome_of(save))
+
+
+@pytest.mark.check("fields.text_unique")
+def test_text_unique(check: CheckRecorder, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+
+        class UniqueText(models.Model):
+            body = models.TextField(unique=True)
+
+            class Meta:
+                app_label = "suites"
+
+        check.observe(outcome_of(lambda: tables(UniqueText)))
+
+
+@pytest.mark.check("fields.char_db_index_indexes")
+def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    # A managed model: Django's schema editor creates no indexes for unmanaged ones.
+    with isolate_apps("suites"):
+
+        class Indexed(models.Model):
+            code = models.CharField(max_length=20, db_index=True)
+
+            class Meta:
+                app_label = "suites"
+
+        tables(Indexed)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Indexed._meta.db_table)
+    on_code = [
+        name
+        for name, info in constraints.items()
+        if info["columns"] == ["code"] and info["index"] and not info["primary_key"]
+    ]
+    check.note("indexes", sorted(on_code))
+    check.observe(len(on_code))
