@@ -215,3 +215,28 @@ def held_in_other_connection(
         thread.join(timeout)
         if thread.is_alive():
             raise HeldTooLong(f"the other connection did not let go within {timeout}s")
+
+
+@pytest.fixture
+def configured_connection() -> Iterator[Callable[..., Any]]:
+    """``configured_connection(CONN_MAX_AGE=None, OPTIONS={...})``: a second Django connection to the
+    cell's database with some settings changed (OPTIONS are merged); closed after the check."""
+    import copy
+
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    made: list[Any] = []
+
+    def make(**overrides: Any) -> Any:
+        settings_dict = copy.deepcopy(connections["default"].settings_dict)
+        options = {**settings_dict.get("OPTIONS", {}), **overrides.pop("OPTIONS", {})}
+        settings_dict.update(overrides, OPTIONS=options)
+        wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=f"dbcompat_{len(made)}")
+        made.append(wrapper)
+        return wrapper
+
+    yield make
+    for wrapper in made:
+        with contextlib.suppress(Exception):
+            wrapper.close()

@@ -21,7 +21,15 @@ from typing import Any
 
 import pytest
 
-from harness.fixtures import NotApplicable, backend, check, connection, raw_table, tables  # noqa: F401
+from harness.fixtures import (  # noqa: F401  (fixtures)
+    NotApplicable,
+    backend,
+    check,
+    configured_connection,
+    connection,
+    raw_table,
+    tables,
+)
 from harness.results import CheckResult, Outcome
 
 _RECORD = "dbcompat"

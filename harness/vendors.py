@@ -140,6 +140,55 @@ class Backend:
             "mariadb": "SELECT @@SESSION.tx_isolation",
         }.get(self.vendor)
 
+    def isolation_option(self, level: str) -> Any:
+        """The OPTIONS["isolation_level"] value for a level such as "serializable" (None: no such option)."""
+        if self.vendor in ("mysql", "mariadb"):
+            return level  # MySQL notes > Isolation level: the four level names as strings
+        if self.vendor == "postgresql":
+            from django.db.backends.postgresql.psycopg_any import IsolationLevel
+
+            return getattr(IsolationLevel, level.upper().replace(" ", "_"))
+        return None
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def session_time_zone_query(self) -> str | None:
+        """SQL returning the session's time zone."""
+        return {
+            "postgresql": "SHOW TimeZone",
+            "mysql": "SELECT @@SESSION.time_zone",
+            "mariadb": "SELECT @@SESSION.time_zone",
+            "oracle": "SELECT SESSIONTIMEZONE FROM dual",
+        }.get(self.vendor)
+
+    def client_encoding_sql(self) -> str | None:
+        """SQL returning the character set the session talks in."""
+        return {
+            "postgresql": "SHOW client_encoding",
+            "mysql": "SELECT @@SESSION.character_set_connection",
+            "mariadb": "SELECT @@SESSION.character_set_connection",
+        }.get(self.vendor)
+
+    def init_command_probe(self) -> tuple[str, str] | None:
+        """An init_command setting a session value, and the SQL reading it back."""
+        if self.vendor in ("mysql", "mariadb"):
+            return "SET @dbcompat_marker = 42", "SELECT @dbcompat_marker"
+        if self.vendor == "sqlite":
+            # ref/databases, SQLite notes > Setting pragma options (Django 5.1+).
+            return "PRAGMA cache_size = 4242", "PRAGMA cache_size"
+        return None
+
+    def table_engine_sql(self) -> str | None:
+        """SQL (one %s: the table) returning the storage engine of a table."""
+        if self.vendor in ("mysql", "mariadb"):
+            return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s"
+        return None
+
+    def myisam_table_sql(self, table: str) -> str | None:
+        if self.vendor in ("mysql", "mariadb"):
+            return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY) ENGINE=MyISAM"
+        return None
+
     # -- NULL ----------------------------------------------------------------------------
 
     def is_null_sql(self, table: str, column: str) -> str:
@@ -226,6 +275,16 @@ _REASONS = {
     ("sqlite", "time_zone_tables"): "SQLite has no time zone tables; Django converts time zones in Python.",
     ("sqlite", "isolation_level"): "SQLite has no isolation levels to choose: its transactions are serializable.",
     ("oracle", "isolation_level"): "Oracle offers no query for a session's isolation level.",
+    ("sqlite", "isolation_option"): "SQLite has no isolation_level option: its transactions are serializable.",
+    ("oracle", "isolation_option"): "Django's Oracle backend has no isolation_level option.",
+    ("sqlite", "session_time_zone"): "SQLite has no session time zone; Django converts time zones in Python.",
+    ("sqlite", "client_encoding"): "SQLite has no client encoding: the library and Python share memory.",
+    ("oracle", "client_encoding"): "python-oracledb always talks UTF-8 to Oracle; there is no session setting to read.",
+    ("postgresql", "init_command"): "Django's PostgreSQL backend has no init_command option.",
+    ("oracle", "init_command"): "Django's Oracle backend has no init_command option.",
+    ("sqlite", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
+    ("postgresql", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
+    ("oracle", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
 }
 
 

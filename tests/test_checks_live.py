@@ -79,6 +79,13 @@ CHECK_IDS = {
     ),
     "transactions.nested_atomic_rollback",
     "transactions.isolation_level",
+    *(
+        f"connections.{name}"
+        for name in ("conn_max_age_reuse", "session_time_zone", "client_encoding", "init_command", "isolation_option")
+    ),
+    "raw-sql.dict_params",
+    "storage-engines.default_engine",
+    "storage-engines.myisam_rollback",
 }
 
 
@@ -385,3 +392,28 @@ def test_isolation_levels(results: dict[str, CellResult]) -> None:
     for result in cells_of(results, "mariadb1011-mysqlclient"):
         assert observed(result, "transactions.isolation_level") == "READ-COMMITTED"
         assert result.server.settings["transaction_isolation"] == "REPEATABLE-READ"
+
+
+def test_connections(results: dict[str, CellResult]) -> None:
+    # Django's own connection handling (ref/databases, Persistent connections) on every backend.
+    for result in results.values():
+        assert observed(result, "connections.conn_max_age_reuse") == {"0": False, "None": True}
+    # PostgreSQL reports what Django set (docs, "SET" and "SHOW"); SERIALIZABLE inside a transaction.
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "connections.session_time_zone") == "UTC"
+        assert observed(result, "connections.client_encoding") == "UTF8"
+        assert observed(result, "connections.isolation_option") == "serializable"
+    # MariaDB: a user variable set by init_command reads back; SET SESSION TRANSACTION ISOLATION LEVEL holds.
+    for result in cells_of(results, "mariadb1011-mysqlclient"):
+        assert observed(result, "connections.init_command") == 42
+        assert observed(result, "connections.isolation_option") == "SERIALIZABLE"
+        # Django does not set the session time zone on MySQL: the server's own, as its settings say.
+        assert observed(result, "connections.session_time_zone") == result.server.settings["time_zone"]
+        # The table Django created got the server's default engine; MyISAM ignores the rollback.
+        assert observed(result, "storage-engines.default_engine") == result.server.settings["default_storage_engine"]
+        assert observed(result, "storage-engines.myisam_rollback") == 1
+    # Django's SQLite backend turns %(name)s into sqlite3's :name placeholders when the parameters are a
+    # dict (django/db/backends/sqlite3/base.py, convert_query, 4.2 to 6.1), so dictionary params work there
+    # too, whatever the raw() docs say.
+    for result in results.values():
+        assert observed(result, "raw-sql.dict_params") == ["Fred"]

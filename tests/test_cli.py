@@ -112,8 +112,10 @@ def test_run_sqlite_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     results = tmp_path / "results"
     status = main(["run", "sqlite-sqlite3-django52", "--results", str(results)])
     out = capsys.readouterr().out
-    assert status == EXIT_OK, out
     data = json.loads((results / "sqlite-sqlite3-django52.json").read_text())
     assert data["status"] == "ran"
+    # The exit status follows the outcomes: 1 when something differs from the docs, else 0.
+    findings = any(c["outcome"] == "differs from docs" for c in data["checks"])
+    assert status == (EXIT_FINDINGS if findings else EXIT_OK), out
     assert (tmp_path / "compat.md").exists()
     assert "[1/1] sqlite-sqlite3-django52: ran" in out

@@ -87,7 +87,7 @@ def test_quiet_run_prints_one_line_per_cell_and_the_report(tmp_path: Path) -> No
         env={**os.environ, "CI": "true"},
         check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: findings
     lines = done.stdout.splitlines()
     assert lines[0].startswith("dbcompat ") and "1 cells" in lines[0]
     assert lines[1].startswith("[1/1] sqlite-sqlite3-django52: ran: ")

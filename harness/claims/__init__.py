@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from harness.claims import (
     collation,
+    connections,
     empty_string,
     fields,
     row_locking,
@@ -30,6 +31,9 @@ BEHAVIOURS = {
     "sequence-reset": "Sequence reset after manually assigned primary keys",
     "fields": "Fields: what each backend keeps",
     "transactions": "Transactions and isolation",
+    "connections": "Connections: what Django sets up, and reuse",
+    "raw-sql": "Raw SQL parameters",
+    "storage-engines": "MySQL storage engines",
 }
 
 CLAIMS = ClaimsTable(
@@ -43,6 +47,7 @@ CLAIMS = ClaimsTable(
         *sequence_reset.CLAIMS,
         *fields.CLAIMS,
         *transactions.CLAIMS,
+        *connections.CLAIMS,
     ]
 )
 

@@ -1,0 +1,101 @@
+"""Connections: what Django sets up on each one, and how it reuses them.
+
+- ``connections.conn_max_age_reuse``: whether a connection survives the end of a request
+  (``close_if_unusable_or_obsolete()``) with CONN_MAX_AGE 0 and with None.
+- ``connections.session_time_zone``: the session time zone of Django's connection with USE_TZ = True.
+- ``connections.client_encoding``: the character set the session talks in.
+- ``connections.init_command``: what a value set by OPTIONS["init_command"] reads back as.
+- ``connections.isolation_option``: the isolation level inside a transaction with OPTIONS isolation_level
+  "serializable".
+- ``raw-sql.dict_params``: what ``Manager.raw()`` with ``%(name)s`` and a dict of parameters returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.fixtures import CheckRecorder
+from suites.models import Person
+from suites.outcomes import value_or_error
+
+
+def reused(wrapper: Any) -> bool:
+    wrapper.ensure_connection()
+    before = wrapper.connection
+    wrapper.close_if_unusable_or_obsolete()  # what Django does when a request finishes
+    wrapper.ensure_connection()
+    return bool(wrapper.connection is before)
+
+
+@pytest.mark.check("connections.conn_max_age_reuse")
+def test_conn_max_age_reuse(check: CheckRecorder, configured_connection: Any) -> None:
+    check.observe(
+        {
+            "0": reused(configured_connection(CONN_MAX_AGE=0)),
+            "None": reused(configured_connection(CONN_MAX_AGE=None)),
+        }
+    )
+
+
+def read_one(wrapper: Any, sql: str) -> Any:
+    with wrapper.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.check("connections.session_time_zone")
+def test_session_time_zone(check: CheckRecorder, connection: Any, backend: Any) -> None:
+    sql = backend.session_time_zone_query()
+    if sql is None:
+        check.not_applicable(backend.reason("session_time_zone"))
+    check.observe(read_one(connection, sql))
+
+
+@pytest.mark.check("connections.client_encoding")
+def test_client_encoding(check: CheckRecorder, connection: Any, backend: Any) -> None:
+    sql = backend.client_encoding_sql()
+    if sql is None:
+        check.not_applicable(backend.reason("client_encoding"))
+    check.observe(read_one(connection, sql))
+
+
+@pytest.mark.check("connections.init_command")
+def test_init_command(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+    probe = backend.init_command_probe()
+    if probe is None:
+        check.not_applicable(backend.reason("init_command"))
+    command, query = probe
+    check.note("init_command", command)
+    wrapper = configured_connection(OPTIONS={"init_command": command})
+    check.observe(value_or_error(lambda: read_one(wrapper, query)))
+
+
+@pytest.mark.check("connections.isolation_option")
+def test_isolation_option(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+    sql, option = backend.isolation_level_sql(), backend.isolation_option("serializable")
+    if sql is None or option is None:
+        check.not_applicable(backend.reason("isolation_option"))
+    wrapper = configured_connection(OPTIONS={"isolation_level": option})
+
+    def in_a_transaction() -> Any:
+        # The level applies to transactions (psycopg sets it as each one begins): read inside one.
+        wrapper.ensure_connection()
+        wrapper.set_autocommit(False)
+        try:
+            return read_one(wrapper, sql)
+        finally:
+            wrapper.rollback()
+            wrapper.set_autocommit(True)
+
+    check.observe(value_or_error(in_a_transaction))
+
+
+@pytest.mark.check("raw-sql.dict_params")
+def test_dict_params(check: CheckRecorder, connection: Any, tables: Any) -> None:
+    tables(Person)
+    Person.objects.create(name="Fred")
+    table, column = connection.ops.quote_name(Person._meta.db_table), connection.ops.quote_name("name")
+    query = f"SELECT * FROM {table} WHERE {column} = %(name)s"
+    check.observe(value_or_error(lambda: [p.name for p in Person.objects.raw(query, {"name": "Fred"})]))
