@@ -189,6 +189,10 @@ class Backend:
             return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY) ENGINE=MyISAM"
         return None
 
+    def write_lock_sql(self) -> str | None:
+        """A statement that takes the whole database's write lock until commit (SQLite only)."""
+        return "BEGIN IMMEDIATE" if self.vendor == "sqlite" else None
+
     # -- NULL ----------------------------------------------------------------------------
 
     def is_null_sql(self, table: str, column: str) -> str:
@@ -283,6 +287,10 @@ _REASONS = {
     ("postgresql", "init_command"): "Django's PostgreSQL backend has no init_command option.",
     ("oracle", "init_command"): "Django's Oracle backend has no init_command option.",
     ("sqlite", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
+    ("postgresql", "write_lock"): "PostgreSQL locks rows, not the whole database: there is no 'database is locked'.",
+    ("mysql", "write_lock"): "MySQL locks rows, not the whole database: there is no 'database is locked'.",
+    ("mariadb", "write_lock"): "MariaDB locks rows, not the whole database: there is no 'database is locked'.",
+    ("oracle", "write_lock"): "Oracle locks rows, not the whole database: there is no 'database is locked'.",
     ("postgresql", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
     ("oracle", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
 }

@@ -5,6 +5,7 @@
 - ``fields.datetime_microseconds``: the microseconds a DateTimeField reads back of 10:00:00.123456.
 - ``fields.overlong_string``: what saving 30 characters in a CharField(max_length=10) does.
 - ``fields.text_unique``: what creating a table with a TextField(unique=True) does.
+- ``fields.longest_unique_varchar``: the longest of 255, 500, 768, 1000, 2000 a unique CharField can be.
 - ``fields.char_db_index_indexes``: how many indexes a CharField(db_index=True) gets.
 """
 
@@ -106,3 +107,27 @@ def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: An
     ]
     check.note("indexes", sorted(on_code))
     check.observe(len(on_code))
+
+
+@pytest.mark.check("fields.longest_unique_varchar")
+def test_longest_unique_varchar(check: CheckRecorder, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    longest = 0
+    for length in (255, 500, 768, 1000, 2000):
+        with isolate_apps("suites"):
+            model = type(
+                f"UniqueChars{length}",
+                (models.Model,),
+                {
+                    "__module__": __name__,
+                    "name": models.CharField(max_length=length, unique=True),
+                    "Meta": type("Meta", (), {"app_label": "suites"}),
+                },
+            )
+            if outcome_of(lambda model=model: tables(model)) != "ok":  # type: ignore[misc]
+                break
+        longest = length
+    check.note("lengths_tried", [255, 500, 768, 1000, 2000])
+    check.observe(longest)

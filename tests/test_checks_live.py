@@ -86,6 +86,8 @@ CHECK_IDS = {
     "raw-sql.dict_params",
     "storage-engines.default_engine",
     "storage-engines.myisam_rollback",
+    "fields.longest_unique_varchar",
+    "sqlite-locking.timeout",
 }
 
 
@@ -417,3 +419,17 @@ def test_connections(results: dict[str, CellResult]) -> None:
     # too, whatever the raw() docs say.
     for result in results.values():
         assert observed(result, "raw-sql.dict_params") == ["Fred"]
+
+
+def test_longest_unique_varchar_and_sqlite_locks(results: dict[str, CellResult]) -> None:
+    # MariaDB 10.4+ enforces long UNIQUE constraints with a hash (MariaDB docs, "CREATE TABLE" > UNIQUE);
+    # PostgreSQL and SQLite index text of any of these lengths. All five lengths work.
+    for result in results.values():
+        assert observed(result, "fields.longest_unique_varchar") == 2000
+    # SQLite docs, "File Locking And Concurrency" and sqlite3's timeout: a writer waits for the lock up to
+    # the timeout, then gets "database is locked".
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "sqlite-locking.timeout") == {
+            "timeout 0.2": "django.db.utils.OperationalError",
+            "timeout 5": "ok",
+        }

@@ -34,6 +34,7 @@ BEHAVIOURS = {
     "connections": "Connections: what Django sets up, and reuse",
     "raw-sql": "Raw SQL parameters",
     "storage-engines": "MySQL storage engines",
+    "sqlite-locking": "SQLite: database is locked",
 }
 
 CLAIMS = ClaimsTable(

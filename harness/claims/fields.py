@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from harness.claims.model import Claim, Expect, IsA, Source
+from harness.claims.model import AtLeast, Claim, Expect, IsA, Source
 
 CLAIMS = [
+    Claim(
+        check="sqlite-locking.timeout",
+        behaviour="sqlite-locking",
+        statement=(
+            "A write that finds another connection holding SQLite's lock waits up to the timeout option, "
+            "then raises OperationalError: database is locked; a longer timeout lets it wait for the lock."
+        ),
+        source=Source("ref/databases", 'SQLite notes > "Database is locked" errors'),
+        expect=(Expect("sqlite", {"timeout 0.2": IsA("django.db.utils.OperationalError"), "timeout 5": "ok"}),),
+    ),
     Claim(
         check="fields.decimal_19_digits",
         behaviour="fields",
@@ -56,6 +66,13 @@ CLAIMS = [
             Expect("mysql", IsA("django.db.utils.DatabaseError")),
             Expect("mariadb", IsA("django.db.utils.DatabaseError")),
         ),
+    ),
+    Claim(
+        check="fields.longest_unique_varchar",
+        behaviour="fields",
+        statement=("On MySQL a unique CharField may be restricted to max_length 255; up to 255 characters work."),
+        source=Source("ref/databases", "MySQL notes > Notes on specific fields > Character fields"),
+        expect=(Expect("mysql", AtLeast(255)), Expect("mariadb", AtLeast(255))),
     ),
     Claim(
         check="fields.char_db_index_indexes",
