@@ -90,6 +90,8 @@ def test_zoneinfo(check: CheckRecorder, connection: Any, backend: Any) -> None:
             cursor.execute(sql)
             return bool(cursor.fetchone()[0])
 
+    observed = value_or_error(loaded)
     if hasattr(connection.features, "has_zoneinfo_database"):
-        check.flag("has_zoneinfo_database", connection.features.has_zoneinfo_database)
-    check.observe(value_or_error(loaded))
+        flag = connection.features.has_zoneinfo_database
+        check.flag("has_zoneinfo_database", flag, agrees=flag == observed if isinstance(observed, bool) else None)
+    check.observe(observed)

@@ -182,3 +182,17 @@ def test_baseline_shows_changes_in_html(tmp_path: Path) -> None:
     assert "Changed since the baseline (2)" in html
     assert "<strong>Regression:</strong>" in html
     assert html.count('<i class="changed">●</i>') == 2
+
+
+def test_flags_audit_lists_each_flag_per_cell() -> None:
+    report = build_report(results())
+    (row,) = report.flags
+    assert row.flag == "has_select_for_update_nowait"
+    assert row.checks == ("row-locking.nowait.use",)
+    by_cell = dict(zip((c.cell for c in report.columns), row.entries, strict=True))
+    assert by_cell["mariadb1011-mysqlclient-django52"] == "true ✗"
+    assert by_cell["sqlite-sqlite3-django52"] == "false"  # the flag says nothing about what SQLite did
+    assert by_cell["postgres14-psycopg-django61"] == ""
+    assert row.disagreements == 1
+    html = render_html(report)
+    assert "Django&#39;s feature flags" in html or "Django's feature flags" in html

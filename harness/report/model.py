@@ -117,6 +117,16 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class FlagRow:
+    """One Django feature flag across the cells: its value, and whether the server did what it says."""
+
+    flag: str
+    checks: tuple[str, ...]
+    entries: tuple[str, ...]  # per column: "" where no check recorded it
+    disagreements: int
+
+
+@dataclass(frozen=True)
 class Count:
     outcome: str
     symbol: str
@@ -138,6 +148,7 @@ class Report:
     groups: tuple[Group, ...]
     findings: tuple[Finding, ...]
     servers: tuple[ServerSettings, ...]
+    flags: tuple[FlagRow, ...]
     changes: tuple[Change, ...] | None
     evidence: list[list[Any]] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
@@ -297,6 +308,7 @@ def build_report(
             for (check, observed, expected), cells in findings.items()
         ),
         servers=_servers(ordered),
+        flags=_flags(ordered),
         changes=changes,
         evidence=evidence,
         strings=strings,
@@ -375,6 +387,36 @@ def _spans(columns: Sequence[Column], key: Any, label: Any, title: Any) -> tuple
             spans.append(Span(label(column), title(column), 1))
             previous = key(column)
     return tuple(spans)
+
+
+def _flags(results: Sequence[CellResult]) -> tuple[FlagRow, ...]:
+    """The flags audit: every feature flag a check recorded, per cell, with its agreement."""
+    seen: dict[str, dict[int, tuple[Any, Any]]] = {}
+    checks: dict[str, set[str]] = {}
+    for index, result in enumerate(results):
+        for check in result.checks:
+            for name, flag in check.flags.items():
+                if not isinstance(flag, dict):
+                    continue
+                checks.setdefault(name, set()).add(check.id)
+                value, agrees = flag.get("value"), flag.get("agrees")
+                previous = seen.setdefault(name, {}).get(index)
+                # One cell may record a flag in several checks: a disagreement anywhere wins.
+                if previous is None or agrees is False or (previous[1] is None and agrees is True):
+                    seen[name][index] = (value, agrees)
+    rows = []
+    for name in sorted(seen):
+        entries = []
+        for index in range(len(results)):
+            if index not in seen[name]:
+                entries.append("")
+                continue
+            value, agrees = seen[name][index]
+            mark = {True: " ✓", False: " ✗"}.get(agrees, "")
+            entries.append(f"{json.dumps(value)}{mark}")
+        disagreements = sum(1 for value, agrees in seen[name].values() if agrees is False)
+        rows.append(FlagRow(name, tuple(sorted(checks[name])), tuple(entries), disagreements))
+    return tuple(rows)
 
 
 def _servers(results: Sequence[CellResult]) -> tuple[ServerSettings, ...]:
