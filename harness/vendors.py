@@ -189,6 +189,26 @@ class Backend:
             return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY) ENGINE=MyISAM"
         return None
 
+    def non_strict_init_command(self) -> str | None:
+        """An init_command turning MySQL's strict mode off for a connection."""
+        return "SET SESSION sql_mode = ''" if self.vendor in ("mysql", "mariadb") else None
+
+    def session_id_sql(self) -> str | None:
+        """SQL returning this session's id on the server."""
+        return {
+            "postgresql": "SELECT pg_backend_pid()",
+            "mysql": "SELECT CONNECTION_ID()",
+            "mariadb": "SELECT CONNECTION_ID()",
+        }.get(self.vendor)
+
+    def terminate_session_sql(self, session_id: int) -> str | None:
+        """SQL closing another session from the server's side."""
+        if self.vendor == "postgresql":
+            return f"SELECT pg_terminate_backend({int(session_id)})"
+        if self.vendor in ("mysql", "mariadb"):
+            return f"KILL CONNECTION {int(session_id)}"
+        return None
+
     def write_lock_sql(self) -> str | None:
         """A statement that takes the whole database's write lock until commit (SQLite only)."""
         return "BEGIN IMMEDIATE" if self.vendor == "sqlite" else None
@@ -291,6 +311,11 @@ _REASONS = {
     ("mysql", "write_lock"): "MySQL locks rows, not the whole database: there is no 'database is locked'.",
     ("mariadb", "write_lock"): "MariaDB locks rows, not the whole database: there is no 'database is locked'.",
     ("oracle", "write_lock"): "Oracle locks rows, not the whole database: there is no 'database is locked'.",
+    ("sqlite", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
+    ("postgresql", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
+    ("oracle", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
+    ("sqlite", "server_side_close"): "SQLite runs in-process: no server can close the connection.",
+    ("oracle", "server_side_close"): "Closing an Oracle session needs ALTER SYSTEM, which the harness does not use.",
     ("postgresql", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
     ("oracle", "storage_engine"): "Only MySQL and MariaDB have storage engines.",
 }

@@ -5,6 +5,8 @@
 - ``collation.unique_ignores_case``: what inserting "AA" next to "aa" in a unique column does.
 - ``collation.contains_ignores_case``: whether ``name__contains="RE"`` finds "Fred".
 - ``collation.iexact_non_ascii``: whether ``name__iexact="émile"`` finds "ÉMILE".
+- ``collation.icontains_non_ascii``: whether ``name__icontains="mil"`` finds "ÉMILE" (ASCII inside) and
+  ``name__icontains="émi"`` does (non-ASCII).
 - ``collation.db_collation_case_sensitive``: with the case-sensitive collation the vendor documents set
   through ``db_collation``, whether ``exact`` is case-sensitive.
 - ``collation.formset_unique_case``: a model formset with "aa" and "AA" for a unique field: whether it
@@ -118,3 +120,15 @@ def test_formset_unique_case(check: CheckRecorder, tables: Any) -> None:
             formset.save()
 
     check.observe({"valid": valid, "save": outcome_of(save) if valid else "not attempted"})
+
+
+@pytest.mark.check("collation.icontains_non_ascii")
+def test_icontains_non_ascii(check: CheckRecorder, tables: Any) -> None:
+    tables(Person)
+    Person.objects.create(name="ÉMILE")
+    check.observe(
+        {
+            "ascii": Person.objects.filter(name__icontains="mil").exists(),
+            "non-ascii": Person.objects.filter(name__icontains="émi").exists(),
+        }
+    )

@@ -7,18 +7,21 @@
 - ``connections.init_command``: what a value set by OPTIONS["init_command"] reads back as.
 - ``connections.isolation_option``: the isolation level inside a transaction with OPTIONS isolation_level
   "serializable".
+- ``connections.health_check``: after the server closed a kept connection, what the next request's first
+  query does with CONN_HEALTH_CHECKS on and off.
 - ``raw-sql.dict_params``: what ``Manager.raw()`` with ``%(name)s`` and a dict of parameters returns.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from harness.fixtures import CheckRecorder
 from suites.models import Person
-from suites.outcomes import value_or_error
+from suites.outcomes import outcome_of, value_or_error
 
 
 def reused(wrapper: Any) -> bool:
@@ -99,3 +102,22 @@ def test_dict_params(check: CheckRecorder, connection: Any, tables: Any) -> None
     table, column = connection.ops.quote_name(Person._meta.db_table), connection.ops.quote_name("name")
     query = f"SELECT * FROM {table} WHERE {column} = %(name)s"
     check.observe(value_or_error(lambda: [p.name for p in Person.objects.raw(query, {"name": "Fred"})]))
+
+
+@pytest.mark.check("connections.health_check")
+def test_health_check(check: CheckRecorder, connection: Any, backend: Any, configured_connection: Any) -> None:
+    session_sql = backend.session_id_sql()
+    if session_sql is None:
+        check.not_applicable(backend.reason("server_side_close"))
+
+    def next_request_after_server_closed(health_checks: bool) -> str:
+        wrapper = configured_connection(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=health_checks)
+        session_id = read_one(wrapper, session_sql)
+        wrapper.close_if_unusable_or_obsolete()  # the request ends; the connection is kept
+        with connection.cursor() as cursor:  # the server closes it, from another session
+            cursor.execute(backend.terminate_session_sql(session_id))
+        time.sleep(0.2)
+        wrapper.close_if_unusable_or_obsolete()  # the next request starts
+        return outcome_of(lambda: read_one(wrapper, "SELECT 1" + connection.features.bare_select_suffix))
+
+    check.observe({"with": next_request_after_server_closed(True), "without": next_request_after_server_closed(False)})

@@ -4,6 +4,8 @@
 - ``fields.json_round_trip``: whether a JSONField reads back a nested value exactly.
 - ``fields.datetime_microseconds``: the microseconds a DateTimeField reads back of 10:00:00.123456.
 - ``fields.overlong_string``: what saving 30 characters in a CharField(max_length=10) does.
+- ``fields.overlong_string_non_strict``: the length kept of 30 characters in a CharField(max_length=10),
+  written with MySQL's strict mode off.
 - ``fields.text_unique``: what creating a table with a TextField(unique=True) does.
 - ``fields.longest_unique_varchar``: the longest of 255, 500, 768, 1000, 2000 a unique CharField can be.
 - ``fields.char_db_index_indexes``: how many indexes a CharField(db_index=True) gets.
@@ -131,3 +133,19 @@ def test_longest_unique_varchar(check: CheckRecorder, tables: Any) -> None:
         longest = length
     check.note("lengths_tried", [255, 500, 768, 1000, 2000])
     check.observe(longest)
+
+
+@pytest.mark.check("fields.overlong_string_non_strict")
+def test_overlong_string_non_strict(
+    check: CheckRecorder, connection: Any, backend: Any, tables: Any, configured_connection: Any
+) -> None:
+    command = backend.non_strict_init_command()
+    if command is None:
+        check.not_applicable(backend.reason("strict_mode"))
+    tables(Short)
+    check.note("init_command", command)
+    wrapper = configured_connection(OPTIONS={"init_command": command})
+    table, column = connection.ops.quote_name(Short._meta.db_table), connection.ops.quote_name("name")
+    with wrapper.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({column}) VALUES (%s)", ["x" * 30])
+    check.observe(len(Short.objects.get().name))

@@ -88,6 +88,9 @@ CHECK_IDS = {
     "storage-engines.myisam_rollback",
     "fields.longest_unique_varchar",
     "sqlite-locking.timeout",
+    "fields.overlong_string_non_strict",
+    "connections.health_check",
+    "collation.icontains_non_ascii",
 }
 
 
@@ -433,3 +436,22 @@ def test_longest_unique_varchar_and_sqlite_locks(results: dict[str, CellResult])
             "timeout 0.2": "django.db.utils.OperationalError",
             "timeout 5": "ok",
         }
+
+
+def test_non_strict_truncation_health_checks_and_non_ascii_icontains(results: dict[str, CellResult]) -> None:
+    # MariaDB docs, "SQL_MODE": without strict mode an over-long value is truncated with a warning.
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "fields.overlong_string_non_strict") == 10
+    # A connection the server closed (pg_terminate_backend / KILL CONNECTION) fails its next query
+    # unless Django checks it first (CONN_HEALTH_CHECKS, ref/databases, Connection management).
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "connections.health_check") == {
+            "with": "ok",
+            "without": "django.db.utils.OperationalError",
+        }
+    # SQLite's LIKE folds ASCII case only (SQLite docs, "The LIKE ... operators"); ILIKE (PostgreSQL)
+    # and *_general_ci (MariaDB) fold É too.
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "collation.icontains_non_ascii") == {"ascii": True, "non-ascii": False}
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "collation.icontains_non_ascii") == {"ascii": True, "non-ascii": True}

@@ -54,6 +54,19 @@ CLAIMS = [
         source=SQLITE_MATCHING,
         expect=(Expect("sqlite", False), Expect("*", True)),
     ),
+    Claim(
+        check="collation.icontains_non_ascii",
+        behaviour="collation",
+        statement=(
+            "icontains matches case-insensitively; on SQLite, strings with non-ASCII characters match "
+            "case-sensitively even with the case-insensitive lookups."
+        ),
+        source=SQLITE_MATCHING,
+        expect=(
+            Expect("sqlite", {"ascii": True, "non-ascii": False}),
+            Expect("*", {"ascii": True, "non-ascii": True}),
+        ),
+    ),
     *(
         Claim(
             check="collation.db_collation_case_sensitive",

@@ -62,6 +62,16 @@ CLAIMS = [
         ),
     ),
     Claim(
+        check="connections.health_check",
+        behaviour="connections",
+        statement=(
+            "With CONN_HEALTH_CHECKS, a kept connection that the server closed is replaced at the next "
+            "request instead of failing it; without, the next query fails."
+        ),
+        source=Source("ref/databases", "General notes > Connection management"),
+        expect=(Expect("*", {"with": "ok", "without": IsA("django.db.utils.Error")}),),
+    ),
+    Claim(
         check="raw-sql.dict_params",
         behaviour="raw-sql",
         statement=(

@@ -55,6 +55,16 @@ CLAIMS = [
         expect=(Expect("mysql", IsA("django.db.utils.DataError")), Expect("mariadb", IsA("django.db.utils.DataError"))),
     ),
     Claim(
+        check="fields.overlong_string_non_strict",
+        behaviour="fields",
+        statement=(
+            "Without a strict sql_mode MySQL truncates data on insertion (a warning, not an error): "
+            "a CharField(max_length=10) keeps 10 characters."
+        ),
+        source=Source("ref/databases", "MySQL notes > Setting sql_mode"),
+        expect=(Expect("mysql", 10), Expect("mariadb", 10)),
+    ),
+    Claim(
         check="fields.text_unique",
         behaviour="fields",
         statement=(
