@@ -390,3 +390,28 @@ def test_stop_servers_with_nothing_kept(
     monkeypatch.chdir(tmp_path)
     assert main(["stop-servers"]) == 0
     assert capsys.readouterr().out.strip() == "stopped 0 kept containers"
+
+
+def test_a_run_stops_the_containers_it_started(matrix: Matrix, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.servers.containers import StartedContainer
+
+    stopped: list[str] = []
+
+    class Container:
+        def __init__(self, server_id: str) -> None:
+            self.server_id = server_id
+
+        def stop(self) -> None:
+            stopped.append(self.server_id)
+
+    def start(plan: ContainerPlan, keep: bool = False) -> StartedContainer:
+        return StartedContainer(plan, Container(plan.server_id), plan.url("127.0.0.1", 5432))
+
+    monkeypatch.setattr(containers_module, "start_container", start)
+    pool = ServerPool({})
+    pool.provide(matrix.server("postgres17"))
+    pool.provide(matrix.server("mysql84"))
+    pool.stop_all()  # what a run does at its end, finished or interrupted
+    assert sorted(stopped) == ["mysql84", "postgres17"]
+    pool.stop_all()
+    assert len(stopped) == 2  # nothing is stopped twice
