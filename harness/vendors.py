@@ -209,6 +209,19 @@ class Backend:
             return f"KILL CONNECTION {int(session_id)}"
         return None
 
+    def myisam_child_sql(self, table: str, parent: str) -> str | None:
+        """A MyISAM table with a foreign key to ``parent``."""
+        if self.vendor in ("mysql", "mariadb"):
+            return (
+                f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, parent_id INTEGER, "
+                f"FOREIGN KEY (parent_id) REFERENCES {parent} (id)) ENGINE=MyISAM"
+            )
+        return None
+
+    def open_cursors_sql(self) -> str | None:
+        """SQL counting the server-side cursors this session holds (PostgreSQL's pg_cursors)."""
+        return "SELECT COUNT(*) FROM pg_cursors" if self.vendor == "postgresql" else None
+
     def write_lock_sql(self) -> str | None:
         """A statement that takes the whole database's write lock until commit (SQLite only)."""
         return "BEGIN IMMEDIATE" if self.vendor == "sqlite" else None
@@ -311,6 +324,10 @@ _REASONS = {
     ("mysql", "write_lock"): "MySQL locks rows, not the whole database: there is no 'database is locked'.",
     ("mariadb", "write_lock"): "MariaDB locks rows, not the whole database: there is no 'database is locked'.",
     ("oracle", "write_lock"): "Oracle locks rows, not the whole database: there is no 'database is locked'.",
+    ("sqlite", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
+    ("mysql", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
+    ("mariadb", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
+    ("oracle", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
     ("sqlite", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("postgresql", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("oracle", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",

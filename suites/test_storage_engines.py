@@ -2,6 +2,9 @@
 
 - ``storage-engines.default_engine``: the engine of a table Django creates (it names none).
 - ``storage-engines.myisam_rollback``: rows left in a MyISAM table after ``atomic()`` rolls back an insert.
+- ``storage-engines.myisam_savepoint``: rows left in a MyISAM table after an inner ``atomic()`` fails inside
+  an outer one (or the error the savepoint methods give).
+- ``storage-engines.myisam_foreign_keys``: what inserting a MyISAM row that references no parent does.
 """
 
 from __future__ import annotations
@@ -46,3 +49,51 @@ def test_myisam_rollback(check: CheckRecorder, connection: Any, backend: Any, ra
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM dbcompat_myisam")
         check.observe(cursor.fetchone()[0])
+
+
+@pytest.mark.check("storage-engines.myisam_savepoint")
+def test_myisam_savepoint(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+    from django.db import transaction
+
+    from suites.outcomes import value_or_error
+
+    ddl = backend.myisam_table_sql("dbcompat_myisam_sp")
+    if ddl is None:
+        check.not_applicable(backend.reason("storage_engine"))
+    raw_table("dbcompat_myisam_sp", ddl)
+
+    def nested() -> int:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO dbcompat_myisam_sp (id) VALUES (1)")
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("INSERT INTO dbcompat_myisam_sp (id) VALUES (2)")
+                    raise _Rollback
+            except _Rollback:
+                pass
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM dbcompat_myisam_sp")
+            return int(cursor.fetchone()[0])
+
+    check.observe(value_or_error(nested))
+
+
+@pytest.mark.check("storage-engines.myisam_foreign_keys")
+def test_myisam_foreign_keys(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+    from suites.outcomes import outcome_of
+
+    parent, child = (
+        backend.myisam_table_sql("dbcompat_myisam_parent"),
+        backend.myisam_child_sql("dbcompat_myisam_child", "dbcompat_myisam_parent"),
+    )
+    if parent is None or child is None:
+        check.not_applicable(backend.reason("storage_engine"))
+    raw_table("dbcompat_myisam_parent", parent)
+    raw_table("dbcompat_myisam_child", child)
+
+    def orphan() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO dbcompat_myisam_child (id, parent_id) VALUES (1, 999)")
+
+    check.observe(outcome_of(orphan))

@@ -91,6 +91,12 @@ CHECK_IDS = {
     "fields.overlong_string_non_strict",
     "connections.health_check",
     "collation.icontains_non_ascii",
+    "identifiers.long_table_name",
+    "identifiers.quoted_db_table",
+    "identifiers.mixed_case_table",
+    "cursors.iterator_server_side",
+    "storage-engines.myisam_savepoint",
+    "storage-engines.myisam_foreign_keys",
 }
 
 
@@ -455,3 +461,26 @@ def test_non_strict_truncation_health_checks_and_non_ascii_icontains(results: di
         assert observed(result, "collation.icontains_non_ascii") == {"ascii": True, "non-ascii": False}
     for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
         assert observed(result, "collation.icontains_non_ascii") == {"ascii": True, "non-ascii": True}
+
+
+def test_identifiers_cursors_and_myisam(results: dict[str, CellResult]) -> None:
+    # PostgreSQL keeps 63-byte names, MariaDB 64, SQLite any length (their docs, identifier limits);
+    # every name keeps its case (PostgreSQL quotes Django's names; lower_case_table_names is 0 here).
+    for result in results.values():
+        assert observed(result, "identifiers.long_table_name") == 40
+        assert observed(result, "identifiers.mixed_case_table") == "DbCompat_Mixed"
+    # Django's PostgreSQL and SQLite quote_name leave a name already in double quotes alone; the MySQL
+    # backend quotes with backticks, so the double quotes become part of the name
+    # (django/db/backends/mysql/operations.py, quote_name).
+    for result in cells_of(results, "postgres15") + cells_of(results, "sqlite"):
+        assert observed(result, "identifiers.quoted_db_table") == "name_left_in_lowercase"
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "identifiers.quoted_db_table") == '"name_left_in_lowercase"'
+    # pg_cursors lists the session's open cursors (PostgreSQL docs, "pg_cursors").
+    for result in cells_of(results, "postgres15"):
+        assert observed(result, "cursors.iterator_server_side") == {"default": 1, "DISABLE_SERVER_SIDE_CURSORS": 0}
+    # MariaDB docs, "MyISAM": no transactions (SAVEPOINT and ROLLBACK TO are accepted and do nothing
+    # for it) and no foreign keys (parsed, not enforced).
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "storage-engines.myisam_savepoint") == 2
+        assert observed(result, "storage-engines.myisam_foreign_keys") == "ok"

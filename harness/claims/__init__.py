@@ -11,6 +11,7 @@ from harness.claims import (
     connections,
     empty_string,
     fields,
+    identifiers,
     row_locking,
     sequence_reset,
     smoke,
@@ -35,6 +36,8 @@ BEHAVIOURS = {
     "raw-sql": "Raw SQL parameters",
     "storage-engines": "MySQL storage engines",
     "sqlite-locking": "SQLite: database is locked",
+    "identifiers": "Identifiers and table names",
+    "cursors": "Server-side cursors",
 }
 
 CLAIMS = ClaimsTable(
@@ -49,6 +52,7 @@ CLAIMS = ClaimsTable(
         *fields.CLAIMS,
         *transactions.CLAIMS,
         *connections.CLAIMS,
+        *identifiers.CLAIMS,
     ]
 )
 

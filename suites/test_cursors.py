@@ -1,0 +1,44 @@
+"""Server-side cursors.
+
+- ``cursors.iterator_server_side``: how many server-side cursors the session holds while iterating
+  ``QuerySet.iterator()``, by default and with DISABLE_SERVER_SIDE_CURSORS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.fixtures import CheckRecorder
+from suites.models import Person
+
+
+@pytest.mark.check("cursors.iterator_server_side")
+def test_iterator_server_side(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
+    from django.db import transaction
+
+    sql = backend.open_cursors_sql()
+    if sql is None:
+        check.not_applicable(backend.reason("server_side_cursors"))
+    tables(Person)
+    Person.objects.bulk_create([Person(name=f"p{n}") for n in range(5)])
+
+    def open_while_iterating() -> int:
+        with transaction.atomic():
+            iterator = Person.objects.iterator(chunk_size=2)
+            next(iterator)
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                count = int(cursor.fetchone()[0])
+            list(iterator)
+        return count
+
+    default = open_while_iterating()
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        disabled = open_while_iterating()
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+    check.flag("can_use_chunked_reads", connection.features.can_use_chunked_reads)
+    check.observe({"default": default, "DISABLE_SERVER_SIDE_CURSORS": disabled})
