@@ -222,6 +222,10 @@ class Backend:
         """SQL counting the server-side cursors this session holds (PostgreSQL's pg_cursors)."""
         return "SELECT COUNT(*) FROM pg_cursors" if self.vendor == "postgresql" else None
 
+    def server_side_binding_options(self) -> dict[str, Any] | None:
+        """OPTIONS asking for server-side parameter binding (Django's PostgreSQL backend, psycopg 3)."""
+        return {"server_side_binding": True} if self.vendor == "postgresql" else None
+
     def write_lock_sql(self) -> str | None:
         """A statement that takes the whole database's write lock until commit (SQLite only)."""
         return "BEGIN IMMEDIATE" if self.vendor == "sqlite" else None
@@ -328,6 +332,10 @@ _REASONS = {
     ("mysql", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
     ("mariadb", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
     ("oracle", "server_side_cursors"): "Django uses server-side cursors for iterator() on PostgreSQL only.",
+    ("sqlite", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
+    ("mysql", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
+    ("mariadb", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
+    ("oracle", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
     ("sqlite", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("postgresql", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("oracle", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",

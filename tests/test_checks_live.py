@@ -97,6 +97,10 @@ CHECK_IDS = {
     "cursors.iterator_server_side",
     "storage-engines.myisam_savepoint",
     "storage-engines.myisam_foreign_keys",
+    "lobs.distinct_with_text",
+    "lobs.index_on_text",
+    "lobs.type_named_fields",
+    "postgresql-binding.server_side_binding",
 }
 
 
@@ -484,3 +488,27 @@ def test_identifiers_cursors_and_myisam(results: dict[str, CellResult]) -> None:
     for result in cells_of(results, "mariadb1011"):
         assert observed(result, "storage-engines.myisam_savepoint") == 2
         assert observed(result, "storage-engines.myisam_foreign_keys") == "ok"
+
+
+def test_lobs_type_names_and_binding(results: dict[str, CellResult]) -> None:
+    # Two rows that differ only by id are distinct; without the id and the text, one remains.
+    # Every identifier is quoted by Django, so type names as columns are fine outside Oracle.
+    for result in results.values():
+        assert observed(result, "lobs.distinct_with_text") == {"distinct": 2, "distinct with defer(body)": 1}
+        assert observed(result, "lobs.type_named_fields") == "ok"
+    # B-tree indexes take text (PostgreSQL docs, "Index Types"); SQLite indexes any column.
+    for result in cells_of(results, "postgres15") + cells_of(results, "sqlite"):
+        assert observed(result, "lobs.index_on_text") is True
+    # psycopg2 ignores server_side_binding (ref/databases); with psycopg 3 the parameter goes to the
+    # server, and SET takes no parameters there (PostgreSQL docs, "PREPARE": only SELECT, INSERT, UPDATE,
+    # DELETE, MERGE and VALUES statements take them).
+    for result in cells_of(results, "postgres15-psycopg2"):
+        assert observed(result, "postgresql-binding.server_side_binding") == {
+            "default": "ok",
+            "server_side_binding": "ok",
+        }
+    for result in cells_of(results, "postgres15-psycopg-"):
+        assert observed(result, "postgresql-binding.server_side_binding") == {
+            "default": "ok",
+            "server_side_binding": "django.db.utils.ProgrammingError",
+        }

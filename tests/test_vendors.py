@@ -75,6 +75,9 @@ def test_sqlite_has_no_legacy_setup_and_says_why() -> None:
         ("row-locking.nowait.flag", True),
         ("row-locking.of.flag", True),
         ("row-locking.no_key.flag", False),
+        ("identifiers.long_table_name", 30),
+        ("identifiers.quoted_db_table", "name_left_in_lowercase"),
+        ("lobs.index_on_text", False),
     ],
 )
 def test_oracle_claims(check_id: str, expected: object) -> None:
@@ -133,3 +136,16 @@ def test_recipes_cover_every_django_version_in_the_matrix() -> None:
     for django in load_matrix().django:
         for name in RECIPES:
             assert recipe(name, django.version)
+
+
+def test_oracle_lob_claims_judge_the_error_and_the_workaround() -> None:
+    # Django docs, ref/databases, Oracle notes > TextField limitations: DISTINCT over an NCLOB is ORA-00932,
+    # defer() of the TextField avoids it.
+    oracle = target("oracle", "23.5", "oracledb")
+    observed = {"distinct": "django.db.utils.DatabaseError", "distinct with defer(body)": 1}
+    assert CLAIMS.judge("lobs.distinct_with_text", observed, oracle).outcome is Outcome.AS_DOCUMENTED
+    worked = {"distinct": 2, "distinct with defer(body)": 1}
+    assert CLAIMS.judge("lobs.distinct_with_text", worked, oracle).outcome is Outcome.DIFFERS
+    assert CLAIMS.judge("lobs.type_named_fields", "django.db.utils.DatabaseError", oracle).outcome is (
+        Outcome.AS_DOCUMENTED
+    )

@@ -12,6 +12,7 @@ from harness.claims import (
     empty_string,
     fields,
     identifiers,
+    lobs,
     row_locking,
     sequence_reset,
     smoke,
@@ -38,6 +39,8 @@ BEHAVIOURS = {
     "sqlite-locking": "SQLite: database is locked",
     "identifiers": "Identifiers and table names",
     "cursors": "Server-side cursors",
+    "lobs": "Text columns as LOBs, and type-named fields",
+    "postgresql-binding": "PostgreSQL parameter binding",
 }
 
 CLAIMS = ClaimsTable(
@@ -53,6 +56,7 @@ CLAIMS = ClaimsTable(
         *transactions.CLAIMS,
         *connections.CLAIMS,
         *identifiers.CLAIMS,
+        *lobs.CLAIMS,
     ]
 )
 

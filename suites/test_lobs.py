@@ -1,0 +1,117 @@
+"""Text columns as LOBs, and field names that are type names (the Oracle notes' limits, observed everywhere).
+
+- ``lobs.distinct_with_text``: what ``distinct()`` on a model with a TextField does, and with ``defer()``
+  of that field.
+- ``lobs.index_on_text``: whether an index asked for on a TextField column exists afterwards.
+- ``lobs.type_named_fields``: what saving a model whose fields are named date, timestamp, number and
+  float does.
+- ``postgresql-binding.server_side_binding``: what ``SET lock_timeout = %s`` with a parameter does, by
+  default and with OPTIONS server_side_binding.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from harness.fixtures import CheckRecorder
+from suites.outcomes import outcome_of, value_or_error
+
+
+def model(name: str, fields: dict[str, Any], **meta: Any) -> Any:
+    from django.db import models
+
+    return type(
+        name,
+        (models.Model,),
+        {"__module__": __name__, **fields, "Meta": type("Meta", (), {"app_label": "suites", **meta})},
+    )
+
+
+@pytest.mark.check("lobs.distinct_with_text")
+def test_distinct_with_text(check: CheckRecorder, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+        Note = model("Note", {"title": models.CharField(max_length=20), "body": models.TextField()})
+        tables(Note)
+        Note.objects.create(title="a", body="x")
+        Note.objects.create(title="a", body="x")
+        check.observe(
+            {
+                "distinct": value_or_error(lambda: len(list(Note.objects.distinct()))),
+                "distinct with defer(body)": value_or_error(
+                    lambda: len(list(Note.objects.defer("body").values("title").distinct()))
+                ),
+            }
+        )
+
+
+@pytest.mark.check("lobs.index_on_text")
+def test_index_on_text(check: CheckRecorder, connection: Any, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+        Indexed = model(
+            "IndexedText",
+            {"body": models.TextField()},
+            indexes=[models.Index(fields=["body"], name="dbcompat_text_idx")],
+        )
+        created = outcome_of(lambda: tables(Indexed))
+    check.note("create_table", created)
+    exists = False
+    if created == "ok":
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, Indexed._meta.db_table)
+        exists = any(info["columns"] == ["body"] and info["index"] for info in constraints.values())
+    flag = connection.features.supports_index_on_text_field
+    check.flag("supports_index_on_text_field", flag, agrees=flag == exists)
+    check.observe(exists)
+
+
+@pytest.mark.check("lobs.type_named_fields")
+def test_type_named_fields(check: CheckRecorder, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+        Typed = model(
+            "TypeNamed",
+            {
+                "date": models.DateField(),
+                "timestamp": models.IntegerField(),
+                "number": models.IntegerField(),
+                "float": models.FloatField(),
+            },
+        )
+
+        def save() -> None:
+            tables(Typed)
+            Typed.objects.create(date=date(2024, 1, 15), timestamp=1, number=2, float=3.5)
+
+        check.observe(outcome_of(save))
+
+
+@pytest.mark.check("postgresql-binding.server_side_binding")
+def test_server_side_binding(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+    option = backend.server_side_binding_options()
+    if option is None:
+        check.not_applicable(backend.reason("server_side_binding"))
+
+    def set_with_parameter(wrapper: Any) -> str:
+        def run() -> None:
+            with wrapper.cursor() as cursor:
+                cursor.execute("SET lock_timeout = %s", ["2s"])
+
+        return outcome_of(run)
+
+    check.observe(
+        {
+            "default": set_with_parameter(configured_connection()),
+            "server_side_binding": set_with_parameter(configured_connection(OPTIONS=option)),
+        }
+    )
