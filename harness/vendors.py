@@ -226,6 +226,10 @@ class Backend:
         """OPTIONS asking for server-side parameter binding (Django's PostgreSQL backend, psycopg 3)."""
         return {"server_side_binding": True} if self.vendor == "postgresql" else None
 
+    def returning_into_off_options(self) -> dict[str, Any] | None:
+        """OPTIONS turning off INSERT ... RETURNING INTO (Django's Oracle backend)."""
+        return {"use_returning_into": False} if self.vendor == "oracle" else None
+
     def write_lock_sql(self) -> str | None:
         """A statement that takes the whole database's write lock until commit (SQLite only)."""
         return "BEGIN IMMEDIATE" if self.vendor == "sqlite" else None
@@ -336,6 +340,10 @@ _REASONS = {
     ("mysql", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
     ("mariadb", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
     ("oracle", "server_side_binding"): "server_side_binding is an option of Django's PostgreSQL backend only.",
+    ("sqlite", "returning_into"): "use_returning_into is an option of Django's Oracle backend only.",
+    ("postgresql", "returning_into"): "use_returning_into is an option of Django's Oracle backend only.",
+    ("mysql", "returning_into"): "use_returning_into is an option of Django's Oracle backend only.",
+    ("mariadb", "returning_into"): "use_returning_into is an option of Django's Oracle backend only.",
     ("sqlite", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("postgresql", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",
     ("oracle", "strict_mode"): "Only MySQL and MariaDB have a strict sql_mode to turn off.",

@@ -1,6 +1,7 @@
 """Fields: what each backend keeps of the values Django writes.
 
 - ``fields.decimal_19_digits``: whether a DecimalField reads back 1234567890.123456789 exactly.
+- ``fields.decimal_sum``: whether the SUM of two such values is exactly twice the value.
 - ``fields.json_round_trip``: whether a JSONField reads back a nested value exactly.
 - ``fields.datetime_microseconds``: the microseconds a DateTimeField reads back of 10:00:00.123456.
 - ``fields.overlong_string``: what saving 30 characters in a CharField(max_length=10) does.
@@ -149,3 +150,14 @@ def test_overlong_string_non_strict(
     with wrapper.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({column}) VALUES (%s)", ["x" * 30])
     check.observe(len(Short.objects.get().name))
+
+
+@pytest.mark.check("fields.decimal_sum")
+def test_decimal_sum(check: CheckRecorder, tables: Any) -> None:
+    from django.db.models import Sum
+
+    tables(Amount)
+    Amount.objects.bulk_create([Amount(value=DIGITS_19), Amount(value=DIGITS_19)])
+    total = Amount.objects.aggregate(total=Sum("value"))["total"]
+    check.note("sum", str(total))
+    check.observe(total == DIGITS_19 * 2)

@@ -3,6 +3,8 @@
 - ``lobs.distinct_with_text``: what ``distinct()`` on a model with a TextField does, and with ``defer()``
   of that field.
 - ``lobs.index_on_text``: whether an index asked for on a TextField column exists afterwards.
+- ``lobs.text_primary_key``: what a model with a TextField primary key does when created and saved.
+- ``lobs.returning_into_off``: whether a row saved with OPTIONS use_returning_into False gets its pk.
 - ``lobs.type_named_fields``: what saving a model whose fields are named date, timestamp, number and
   float does.
 - ``postgresql-binding.server_side_binding``: what ``SET lock_timeout = %s`` with a parameter does, by
@@ -115,3 +117,37 @@ def test_server_side_binding(check: CheckRecorder, backend: Any, configured_conn
             "server_side_binding": set_with_parameter(configured_connection(OPTIONS=option)),
         }
     )
+
+
+@pytest.mark.check("lobs.text_primary_key")
+def test_text_primary_key(check: CheckRecorder, tables: Any) -> None:
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+        Keyed = model("TextKeyed", {"key": models.TextField(primary_key=True)})
+
+        def save() -> None:
+            tables(Keyed)
+            Keyed.objects.create(key="a")
+
+        check.observe(outcome_of(save))
+
+
+@pytest.mark.check("lobs.returning_into_off")
+def test_returning_into_off(check: CheckRecorder, backend: Any, configured_connection: Any, tables: Any) -> None:
+    from django.db import connections
+
+    from suites.models import Person
+
+    options = backend.returning_into_off_options()
+    if options is None:
+        check.not_applicable(backend.reason("returning_into"))
+    tables(Person)
+    wrapper = configured_connection(OPTIONS=options)
+    connections[wrapper.alias] = wrapper  # so the ORM can use it, in this thread
+    try:
+        saved = Person.objects.using(wrapper.alias).create(name="returned")
+        check.observe(saved.pk is not None and Person.objects.filter(pk=saved.pk).exists())
+    finally:
+        del connections[wrapper.alias]

@@ -101,6 +101,9 @@ CHECK_IDS = {
     "lobs.index_on_text",
     "lobs.type_named_fields",
     "postgresql-binding.server_side_binding",
+    "fields.decimal_sum",
+    "lobs.text_primary_key",
+    "lobs.returning_into_off",
 }
 
 
@@ -512,3 +515,20 @@ def test_lobs_type_names_and_binding(results: dict[str, CellResult]) -> None:
             "default": "ok",
             "server_side_binding": "django.db.utils.ProgrammingError",
         }
+
+
+def test_decimal_sums_and_text_keys(results: dict[str, CellResult]) -> None:
+    # Exact NUMERIC/DECIMAL sums on PostgreSQL and MariaDB; SQLite sums REALs (SQLite docs, "Datatypes").
+    for result in cells_of(results, "postgres15") + cells_of(results, "mariadb1011"):
+        assert observed(result, "fields.decimal_sum") is True
+    for result in cells_of(results, "sqlite"):
+        assert observed(result, "fields.decimal_sum") is False
+    # PostgreSQL and SQLite take text primary keys; MariaDB needs a key length for a TEXT key
+    # (MariaDB docs, "BLOB and TEXT Data Types": error 1170), whatever error class the driver maps it to.
+    for result in cells_of(results, "postgres15") + cells_of(results, "sqlite"):
+        assert observed(result, "lobs.text_primary_key") == "ok"
+    for result in cells_of(results, "mariadb1011"):
+        assert observed(result, "lobs.text_primary_key") in (
+            "django.db.utils.OperationalError",
+            "django.db.utils.ProgrammingError",
+        )

@@ -78,6 +78,7 @@ def test_sqlite_has_no_legacy_setup_and_says_why() -> None:
         ("identifiers.long_table_name", 30),
         ("identifiers.quoted_db_table", "name_left_in_lowercase"),
         ("lobs.index_on_text", False),
+        ("lobs.returning_into_off", True),
     ],
 )
 def test_oracle_claims(check_id: str, expected: object) -> None:

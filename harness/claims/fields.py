@@ -26,6 +26,16 @@ CLAIMS = [
         expect=(Expect("sqlite", False), Expect("*", True)),
     ),
     Claim(
+        check="fields.decimal_sum",
+        behaviour="fields",
+        statement=(
+            "SQLite's REAL cannot do correctly-rounded decimal arithmetic: a SUM of 19-digit decimals is "
+            "not exact; DecimalField is exact elsewhere."
+        ),
+        source=Source("ref/databases", "SQLite notes > Decimal handling"),
+        expect=(Expect("sqlite", False), Expect("*", True)),
+    ),
+    Claim(
         check="fields.json_round_trip",
         behaviour="fields",
         statement=(

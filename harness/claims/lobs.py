@@ -29,6 +29,23 @@ CLAIMS = [
         expect=(Expect("oracle", False), Expect("mysql", False), Expect("mariadb", False)),
     ),
     Claim(
+        check="lobs.text_primary_key",
+        behaviour="lobs",
+        statement="LOB columns (Oracle's TextField) may not be used as primary keys.",
+        source=TEXTFIELD,
+        expect=(Expect("oracle", ERROR),),
+    ),
+    Claim(
+        check="lobs.returning_into_off",
+        behaviour="lobs",
+        statement=(
+            "With use_returning_into False the Oracle backend reads an AutoField's value with a separate "
+            "SELECT instead of RETURNING INTO: the saved row still gets its pk."
+        ),
+        source=Source("ref/databases", "Oracle notes > INSERT ... RETURNING INTO"),
+        expect=(Expect("oracle", True),),
+    ),
+    Claim(
         check="lobs.type_named_fields",
         behaviour="lobs",
         statement=(
