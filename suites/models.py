@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+
+
+def check_model(name: str, fields: dict[str, Any], **meta: Any) -> Any:
+    """A model defined by one check (a collation, a limit to probe), in an app registry of its own.
+
+    Managed, unlike the models below, so that Django's schema editor creates its indexes too.
+    """
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("suites"):
+        return type(
+            name,
+            (models.Model,),
+            {"__module__": __name__, **fields, "Meta": type("Meta", (), {"app_label": "suites", **meta})},
+        )
 
 
 class Person(models.Model):

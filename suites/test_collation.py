@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.fixtures import CheckRecorder
-from suites.models import Person, UniqueName
+from suites.models import Person, UniqueName, check_model
 from suites.outcomes import outcome_of, value_or_error
 
 
@@ -73,7 +73,6 @@ def test_iexact_non_ascii(check: CheckRecorder, tables: Any) -> None:
 def test_db_collation_case_sensitive(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
     import django
     from django.db import models
-    from django.test.utils import isolate_apps
     from packaging.version import Version
 
     release = Version("{}.{}".format(*django.VERSION[:2]))
@@ -81,22 +80,15 @@ def test_db_collation_case_sensitive(check: CheckRecorder, connection: Any, back
     check.flag("supports_collation_on_charfield", connection.features.supports_collation_on_charfield)
     if collation is None:
         check.not_applicable(backend.reason("case_sensitive_collation"))
-    with isolate_apps("suites"):
+    CasePerson = check_model("CasePerson", {"name": models.CharField(max_length=100, db_collation=collation)})
+    check.note("db_collation", collation)
 
-        class CasePerson(models.Model):
-            name = models.CharField(max_length=100, db_collation=collation)
+    def case_sensitive() -> bool:
+        tables(CasePerson)
+        CasePerson.objects.create(name="Fred")
+        return not CasePerson.objects.filter(name="freD").exists()
 
-            class Meta:
-                app_label = "suites"
-
-        check.note("db_collation", collation)
-
-        def case_sensitive() -> bool:
-            tables(CasePerson)
-            CasePerson.objects.create(name="Fred")
-            return not CasePerson.objects.filter(name="freD").exists()
-
-        check.observe(value_or_error(case_sensitive))
+    check.observe(value_or_error(case_sensitive))
 
 
 @pytest.mark.check("collation.formset_unique_case")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from harness.fixtures import CheckRecorder
-from suites.models import Amount, Document, Moment, Short
+from suites.models import Amount, Document, Moment, Short, check_model
 from suites.outcomes import outcome_of
 
 DIGITS_19 = Decimal("1234567890.123456789")
@@ -73,34 +73,18 @@ def test_overlong_string(check: CheckRecorder, tables: Any) -> None:
 @pytest.mark.check("fields.text_unique")
 def test_text_unique(check: CheckRecorder, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
-    with isolate_apps("suites"):
-
-        class UniqueText(models.Model):
-            body = models.TextField(unique=True)
-
-            class Meta:
-                app_label = "suites"
-
-        check.observe(outcome_of(lambda: tables(UniqueText)))
+    UniqueText = check_model("UniqueText", {"body": models.TextField(unique=True)})
+    check.observe(outcome_of(lambda: tables(UniqueText)))
 
 
 @pytest.mark.check("fields.char_db_index_indexes")
 def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
     # A managed model: Django's schema editor creates no indexes for unmanaged ones.
-    with isolate_apps("suites"):
-
-        class Indexed(models.Model):
-            code = models.CharField(max_length=20, db_index=True)
-
-            class Meta:
-                app_label = "suites"
-
-        tables(Indexed)
+    Indexed = check_model("Indexed", {"code": models.CharField(max_length=20, db_index=True)})
+    tables(Indexed)
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Indexed._meta.db_table)
     on_code = [
@@ -115,22 +99,12 @@ def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: An
 @pytest.mark.check("fields.longest_unique_varchar")
 def test_longest_unique_varchar(check: CheckRecorder, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
     longest = 0
     for length in (255, 500, 768, 1000, 2000):
-        with isolate_apps("suites"):
-            model = type(
-                f"UniqueChars{length}",
-                (models.Model,),
-                {
-                    "__module__": __name__,
-                    "name": models.CharField(max_length=length, unique=True),
-                    "Meta": type("Meta", (), {"app_label": "suites"}),
-                },
-            )
-            if outcome_of(lambda model=model: tables(model)) != "ok":  # type: ignore[misc]
-                break
+        model = check_model(f"UniqueChars{length}", {"name": models.CharField(max_length=length, unique=True)})
+        if outcome_of(lambda model=model: tables(model)) != "ok":  # type: ignore[misc]
+            break
         longest = length
     check.note("lengths_tried", [255, 500, 768, 1000, 2000])
     check.observe(longest)

@@ -12,24 +12,16 @@ from typing import Any
 import pytest
 
 from harness.fixtures import CheckRecorder
+from suites.models import check_model
 
 LONG_NAME = "dbcompat_a_table_name_of_forty_character"  # 40 characters
 
 
 def created_table(connection: Any, tables: Any, db_table: str) -> Any:
     """Create a model's table and return the name the server lists for it (the only new one)."""
-    from django.db import models
-    from django.test.utils import isolate_apps
-
     with connection.cursor() as cursor:
         before = set(connection.introspection.table_names(cursor))
-    with isolate_apps("suites"):
-        model = type(
-            "Named",
-            (models.Model,),
-            {"__module__": __name__, "Meta": type("Meta", (), {"app_label": "suites", "db_table": db_table})},
-        )
-        tables(model)
+    tables(check_model("Named", {}, db_table=db_table))
     with connection.cursor() as cursor:
         after = set(connection.introspection.table_names(cursor))
     (new,) = after - before

@@ -19,51 +19,38 @@ from typing import Any
 import pytest
 
 from harness.fixtures import CheckRecorder
+from suites.models import check_model
 from suites.outcomes import outcome_of, value_or_error
-
-
-def model(name: str, fields: dict[str, Any], **meta: Any) -> Any:
-    from django.db import models
-
-    return type(
-        name,
-        (models.Model,),
-        {"__module__": __name__, **fields, "Meta": type("Meta", (), {"app_label": "suites", **meta})},
-    )
 
 
 @pytest.mark.check("lobs.distinct_with_text")
 def test_distinct_with_text(check: CheckRecorder, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
-    with isolate_apps("suites"):
-        Note = model("Note", {"title": models.CharField(max_length=20), "body": models.TextField()})
-        tables(Note)
-        Note.objects.create(title="a", body="x")
-        Note.objects.create(title="a", body="x")
-        check.observe(
-            {
-                "distinct": value_or_error(lambda: len(list(Note.objects.distinct()))),
-                "distinct with defer(body)": value_or_error(
-                    lambda: len(list(Note.objects.defer("body").values("title").distinct()))
-                ),
-            }
-        )
+    Note = check_model("Note", {"title": models.CharField(max_length=20), "body": models.TextField()})
+    tables(Note)
+    Note.objects.create(title="a", body="x")
+    Note.objects.create(title="a", body="x")
+    check.observe(
+        {
+            "distinct": value_or_error(lambda: len(list(Note.objects.distinct()))),
+            "distinct with defer(body)": value_or_error(
+                lambda: len(list(Note.objects.defer("body").values("title").distinct()))
+            ),
+        }
+    )
 
 
 @pytest.mark.check("lobs.index_on_text")
 def test_index_on_text(check: CheckRecorder, connection: Any, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
-    with isolate_apps("suites"):
-        Indexed = model(
-            "IndexedText",
-            {"body": models.TextField()},
-            indexes=[models.Index(fields=["body"], name="dbcompat_text_idx")],
-        )
-        created = outcome_of(lambda: tables(Indexed))
+    Indexed = check_model(
+        "IndexedText",
+        {"body": models.TextField()},
+        indexes=[models.Index(fields=["body"], name="dbcompat_text_idx")],
+    )
+    created = outcome_of(lambda: tables(Indexed))
     check.note("create_table", created)
     exists = False
     if created == "ok":
@@ -78,24 +65,22 @@ def test_index_on_text(check: CheckRecorder, connection: Any, tables: Any) -> No
 @pytest.mark.check("lobs.type_named_fields")
 def test_type_named_fields(check: CheckRecorder, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
-    with isolate_apps("suites"):
-        Typed = model(
-            "TypeNamed",
-            {
-                "date": models.DateField(),
-                "timestamp": models.IntegerField(),
-                "number": models.IntegerField(),
-                "float": models.FloatField(),
-            },
-        )
+    Typed = check_model(
+        "TypeNamed",
+        {
+            "date": models.DateField(),
+            "timestamp": models.IntegerField(),
+            "number": models.IntegerField(),
+            "float": models.FloatField(),
+        },
+    )
 
-        def save() -> None:
-            tables(Typed)
-            Typed.objects.create(date=date(2024, 1, 15), timestamp=1, number=2, float=3.5)
+    def save() -> None:
+        tables(Typed)
+        Typed.objects.create(date=date(2024, 1, 15), timestamp=1, number=2, float=3.5)
 
-        check.observe(outcome_of(save))
+    check.observe(outcome_of(save))
 
 
 @pytest.mark.check("postgresql-binding.server_side_binding")
@@ -122,16 +107,14 @@ def test_server_side_binding(check: CheckRecorder, backend: Any, configured_conn
 @pytest.mark.check("lobs.text_primary_key")
 def test_text_primary_key(check: CheckRecorder, tables: Any) -> None:
     from django.db import models
-    from django.test.utils import isolate_apps
 
-    with isolate_apps("suites"):
-        Keyed = model("TextKeyed", {"key": models.TextField(primary_key=True)})
+    Keyed = check_model("TextKeyed", {"key": models.TextField(primary_key=True)})
 
-        def save() -> None:
-            tables(Keyed)
-            Keyed.objects.create(key="a")
+    def save() -> None:
+        tables(Keyed)
+        Keyed.objects.create(key="a")
 
-        check.observe(outcome_of(save))
+    check.observe(outcome_of(save))
 
 
 @pytest.mark.check("lobs.returning_into_off")
