@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, DbcompatError, UsageError
+from harness.errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    DbcompatError,
+    UsageError,
+    raise_keyboard_interrupt,
+)
 from harness.matrix import DEFAULT_MATRIX, Cell, Matrix, load_matrix
 
 DEFAULT_REPORTS = Path("reports")
@@ -177,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(f"--check-timeout {args.check_timeout:g}: give a number of seconds above 0")
         os.environ["DBCOMPAT_CHECK_TIMEOUT"] = str(args.check_timeout)
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_cells(
             matrix, cells, args.results, jobs=jobs, reporter=reporter, keep_servers=KEPT if args.keep_servers else None
@@ -204,10 +211,6 @@ def _stop_servers(args: argparse.Namespace) -> int:
     stopped = KeptServers(KEPT).stop_all()
     print(f"stopped {len(stopped)} kept containers")
     return EXIT_OK
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _load(paths: Sequence[Path]) -> list[Any]:

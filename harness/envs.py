@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -53,6 +54,7 @@ def plan_env(cell: Cell, root: Path = PROJECT_ROOT) -> EnvPlan:
     )
 
 
+@functools.cache
 def harness_dependencies(root: Path) -> tuple[str, ...]:
     """What the harness itself needs in every environment (pyproject.toml's dependencies)."""
     import tomllib

@@ -47,3 +47,8 @@ class EnvironmentBuildError(DbcompatError):
     """A cell's Python environment could not be built."""
 
     exit_status = EXIT_HARNESS_ERROR
+
+
+def raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    """A SIGTERM handler: stop the way Ctrl-C does, so cleanup code runs."""
+    raise KeyboardInterrupt

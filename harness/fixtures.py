@@ -76,11 +76,12 @@ def _jsonable(value: Any) -> JSONValue:
     raise TypeError(f"a check observes JSON values (str, int, float, bool, None, list, dict), not {value!r}")
 
 
-def _check_id(request: pytest.FixtureRequest) -> str:
-    marker = request.node.get_closest_marker("check")
+def check_id_of(item: pytest.Item) -> str:
+    """The stable id a test's ``@pytest.mark.check(...)`` gives it, parameters filled in."""
+    marker = item.get_closest_marker("check")
     if marker is None or not marker.args:
-        raise pytest.UsageError(f"{request.node.nodeid} uses the check fixture without @pytest.mark.check(id)")
-    params = getattr(getattr(request.node, "callspec", None), "params", {})
+        raise pytest.UsageError(f"{item.nodeid} uses the check fixture without @pytest.mark.check(id)")
+    params = getattr(getattr(item, "callspec", None), "params", {})
     return str(marker.args[0]).format(**params)
 
 
@@ -89,7 +90,7 @@ def check(request: pytest.FixtureRequest) -> Iterator[CheckRecorder]:
     """The recorder for this check; every statement on any connection is captured while it runs."""
     from django.db import connections
 
-    recorder = CheckRecorder(_check_id(request))
+    recorder = CheckRecorder(check_id_of(request.node))
     request.node.dbcompat_recorder = recorder
     with contextlib.ExitStack() as stack:
         for connection in connections.all():
@@ -221,18 +222,12 @@ def held_in_other_connection(
 def configured_connection() -> Iterator[Callable[..., Any]]:
     """``configured_connection(CONN_MAX_AGE=None, OPTIONS={...})``: a second Django connection to the
     cell's database with some settings changed (OPTIONS are merged); closed after the check."""
-    import copy
-
-    from django.db import connections
-    from django.db.utils import load_backend
+    from harness.session import django_connection
 
     made: list[Any] = []
 
     def make(**overrides: Any) -> Any:
-        settings_dict = copy.deepcopy(connections["default"].settings_dict)
-        options = {**settings_dict.get("OPTIONS", {}), **overrides.pop("OPTIONS", {})}
-        settings_dict.update(overrides, OPTIONS=options)
-        wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=f"dbcompat_{len(made)}")
+        wrapper = django_connection(f"dbcompat_{len(made)}", **overrides)
         made.append(wrapper)
         return wrapper
 

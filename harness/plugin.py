@@ -21,10 +21,12 @@ from typing import Any
 
 import pytest
 
+from harness.errors import raise_keyboard_interrupt
 from harness.fixtures import (  # noqa: F401  (fixtures)
     NotApplicable,
     backend,
     check,
+    check_id_of,
     configured_connection,
     connection,
     raw_table,
@@ -77,7 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except DbcompatError as exc:
         raise pytest.UsageError(str(exc)) from None
     # SIGTERM (the runner stopping a cell) unwinds like Ctrl-C, so the throwaway database is dropped.
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     session = CellSession(cell, os.environ, worker=worker_id())
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
@@ -103,10 +105,6 @@ class _XdistController:
 
 def _looks_like_lost_connection(observed: Any) -> bool:
     return isinstance(observed, str) and observed.endswith(("OperationalError", "InterfaceError"))
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _xdist_controller(config: pytest.Config) -> bool:
@@ -191,10 +189,7 @@ class CellPlugin:
 
         session = self.session
         recorder = getattr(item, "dbcompat_recorder", None)
-        marker = item.get_closest_marker("check")
-        assert marker is not None
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        check_id = recorder.id if recorder is not None else str(marker.args[0]).format(**params)
+        check_id = check_id_of(item)
         base: dict[str, Any] = {
             "id": check_id,
             "behaviour": check_id.split(".", 1)[0],

@@ -80,6 +80,7 @@ class CellSession:
         self._throwaway = Throwaway()
         self._sqlite_dir: tempfile.TemporaryDirectory[str] | None = None
         self._secrets: list[str] = []
+        self._oracle_password = ""  # the throwaway Oracle user's, once there is one
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -231,15 +232,13 @@ class CellSession:
 
     def _admin_connection(self) -> Any:
         """A connection outside Django's registry, as the URL's own user and database."""
-        from django.db import connections
-        from django.db.utils import load_backend
-
         assert self.provided is not None
-        settings_dict = copy.deepcopy(connections["default"].settings_dict)
-        settings_dict["NAME"] = self._admin_database()
-        settings_dict.update({k: v for k, v in self.provided.settings.items() if k in ("USER", "PASSWORD")})
-        backend = load_backend(self.cell.driver.engine)
-        return backend.DatabaseWrapper(settings_dict, alias="dbcompat_admin")
+        credentials = {k: v for k, v in self.provided.settings.items() if k in ("USER", "PASSWORD")}
+        return django_connection("dbcompat_admin", NAME=self._admin_database(), **credentials)
+
+    def _admin_cursor(self, admin: Any) -> Any:
+        """Where databases are created and dropped: outside any database, or (Oracle) as the admin user."""
+        return admin.cursor() if self.cell.server.vendor == "oracle" else admin._nodb_cursor()
 
     def _read_server_version(self) -> None:
         from django.db import NotSupportedError, connections
@@ -275,10 +274,10 @@ class CellSession:
         from django import get_version
 
         charset = backend_for(vendor).database_charset(parse_version(django_release(get_version())))
-        statements = create_statements(vendor, self.database, getattr(self, "_oracle_password", ""), charset)
+        statements = create_statements(vendor, self.database, self._oracle_password, charset)
         admin = self._admin_connection()
         try:
-            with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
+            with self._admin_cursor(admin) as cursor:
                 for statement in statements:
                     cursor.execute(statement)
                 self._throwaway.mark_created(self.database)
@@ -294,7 +293,7 @@ class CellSession:
         admin = self._admin_connection()
         vendor = self.cell.server.vendor
         try:
-            with admin._nodb_cursor() if vendor != "oracle" else admin.cursor() as cursor:
+            with self._admin_cursor(admin) as cursor:
                 for statement in self._throwaway.drop_statements(vendor, self.database, force=self._can_force_drop()):
                     cursor.execute(statement)
             self._throwaway.created.discard(self.database)
@@ -411,6 +410,20 @@ class CellSession:
     @property
     def secrets(self) -> list[str]:
         return list(self._secrets)
+
+
+def django_connection(alias: str, **overrides: Any) -> Any:
+    """A new Django connection to what ``default`` points at, some settings changed (OPTIONS merged).
+
+    Outside Django's registry: the caller closes it.
+    """
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    settings_dict = copy.deepcopy(connections["default"].settings_dict)
+    options = {**settings_dict.get("OPTIONS", {}), **overrides.pop("OPTIONS", {})}
+    settings_dict.update(overrides, OPTIONS=options)
+    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=alias)
 
 
 def _read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
