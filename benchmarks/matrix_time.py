@@ -8,9 +8,10 @@ PostgreSQL 15 x psycopg/psycopg2 and MariaDB 10.11 x mysqlclient/connector, x Dj
 
 - warm time of one cell on PostgreSQL and on MariaDB, and the harness's overhead in it
   (the cell's wall time minus the time inside checks);
-- the whole local matrix, warm (environments built) and cold (environments deleted; the
-  package cache stays), with server starts per run;
-- the same 20 cells as plain ``tox -e`` envs one after another (warm), and the ratio.
+- the whole local matrix, warm (environments built), each run followed by the same 20 cells as
+  plain ``tox -e`` envs one after another (warm), and the ratio of the medians; server starts
+  per run;
+- the whole local matrix cold (environments deleted; the package cache stays).
 """
 
 from __future__ import annotations
@@ -63,13 +64,33 @@ def main() -> None:
         wall, checks = statistics.median(walls), statistics.median(inside)
         print(f"{cell_id:<36} wall {wall:6.2f} s   in checks {checks:5.2f} s   harness overhead {wall - checks:5.2f} s")
 
-    print("\n-- the local matrix")
-    with tempfile.TemporaryDirectory() as folder:
-        began = time.perf_counter()
-        summary = run_cells(matrix, cells, Path(folder), say=quiet, jobs=args.jobs)
-        warm = time.perf_counter() - began
-    ran = sum(r.status.value == "ran" for r in summary.results)
-    print(f"warm  {warm:7.1f} s  ({ran}/{len(cells)} cells ran, {summary.server_starts} server starts)")
+    print("\n-- the local matrix, warm, against plain tox (median of", args.repeat, "runs, interleaved)")
+    tox_command = [sys.executable, "-m", "tox", "-q", "-e", ",".join(cell.env_name for cell in cells)]
+    if not args.no_tox:  # build the tox envs; not timed
+        subprocess.run(tox_command, cwd=PROJECT_ROOT, capture_output=True, check=False)
+    warms: list[float] = []
+    toxes: list[float] = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as folder:
+            began = time.perf_counter()
+            summary = run_cells(matrix, cells, Path(folder), say=quiet, jobs=args.jobs)
+            warms.append(time.perf_counter() - began)
+        ran = sum(r.status.value == "ran" for r in summary.results)
+        line = f"dbcompat run {warms[-1]:6.1f} s  ({ran}/{len(cells)} cells ran, {summary.server_starts} server starts)"
+        if not args.no_tox:
+            began = time.perf_counter()
+            done = subprocess.run(tox_command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+            toxes.append(time.perf_counter() - began)
+            state = "ok" if done.returncode == 0 else f"exit {done.returncode}"
+            line += f"   tox, one env after another {toxes[-1]:6.1f} s ({state})   ratio {toxes[-1] / warms[-1]:.2f}x"
+        print(line)
+    warm = statistics.median(warms)
+    print(f"warm  {warm:7.1f} s  (median)")
+    if toxes:
+        tox = statistics.median(toxes)
+        print(f"tox   {tox:7.1f} s  (median)")
+        print(f"dbcompat run is {tox / warm:.1f}x faster than the tox baseline (medians)")
+
     if not args.no_cold:
         with tempfile.TemporaryDirectory() as envs, tempfile.TemporaryDirectory() as folder:
             environ = {**os.environ, "DBCOMPAT_ENVS": envs}
@@ -78,17 +99,6 @@ def main() -> None:
             cold = time.perf_counter() - began
         ran = sum(r.status.value == "ran" for r in summary.results)
         print(f"cold  {cold:7.1f} s  ({ran}/{len(cells)} cells ran; environments built from the package cache)")
-
-    if not args.no_tox:
-        envs = ",".join(cell.env_name for cell in cells)
-        command = [sys.executable, "-m", "tox", "-q", "-e", envs]
-        subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, check=False)  # build the tox envs
-        began = time.perf_counter()
-        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
-        tox = time.perf_counter() - began
-        state = "ok" if done.returncode == 0 else f"exit {done.returncode}"
-        print(f"tox, one env after another, warm  {tox:7.1f} s ({state})")
-        print(f"dbcompat run is {tox / warm:.1f}x faster than the tox baseline")
 
 
 if __name__ == "__main__":

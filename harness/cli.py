@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--results", type=Path, default=DEFAULT_REPORTS / "results", help="where results go")
     run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
     run.add_argument(
-        "-j", "--jobs", type=int, default=None, metavar="N", help="cells at a time (default: one per core)"
+        "-j", "--jobs", type=int, default=None, metavar="N", help="cells at a time (default: one more than the cores)"
     )
     run.add_argument("-q", "--quiet", action="store_true", help="one line per finished cell, no live display")
     run.add_argument(

@@ -209,6 +209,14 @@ class Backend:
             return f"KILL CONNECTION {int(session_id)}"
         return None
 
+    def session_count_sql(self, session_id: int) -> str | None:
+        """SQL counting the server's sessions with this id: 0 once the server has closed it."""
+        if self.vendor == "postgresql":
+            return f"SELECT COUNT(*) FROM pg_stat_activity WHERE pid = {int(session_id)}"
+        if self.vendor in ("mysql", "mariadb"):
+            return f"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = {int(session_id)}"
+        return None
+
     def myisam_child_sql(self, table: str, parent: str) -> str | None:
         """A MyISAM table with a foreign key to ``parent``."""
         if self.vendor in ("mysql", "mariadb"):

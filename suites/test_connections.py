@@ -23,6 +23,9 @@ from harness.fixtures import CheckRecorder
 from suites.models import Person
 from suites.outcomes import outcome_of, value_or_error
 
+# Seconds the health check waits for the server to close a session it was told to close.
+SESSION_CLOSE_WAIT = 5.0
+
 
 def reused(wrapper: Any) -> bool:
     wrapper.ensure_connection()
@@ -110,13 +113,20 @@ def test_health_check(check: CheckRecorder, connection: Any, backend: Any, confi
     if session_sql is None:
         check.not_applicable(backend.reason("server_side_close"))
 
+    def wait_until_closed(session_id: int) -> None:
+        # Closing is asynchronous on the server; a bounded wait, so a server that never closes
+        # it shows in the observation rather than hanging the check.
+        deadline = time.monotonic() + SESSION_CLOSE_WAIT
+        while read_one(connection, backend.session_count_sql(session_id)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def next_request_after_server_closed(health_checks: bool) -> str:
         wrapper = configured_connection(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=health_checks)
         session_id = read_one(wrapper, session_sql)
         wrapper.close_if_unusable_or_obsolete()  # the request ends; the connection is kept
         with connection.cursor() as cursor:  # the server closes it, from another session
             cursor.execute(backend.terminate_session_sql(session_id))
-        time.sleep(0.2)
+        wait_until_closed(session_id)
         wrapper.close_if_unusable_or_obsolete()  # the next request starts
         return outcome_of(lambda: read_one(wrapper, "SELECT 1" + connection.features.bare_select_suffix))
 
