@@ -113,6 +113,7 @@ def print_summary(results: Sequence[CellResult], console: Any | None = None) -> 
         "as documented",
         "differs",
         "no claim",
+        "not applicable",
         "harness errors",
         "status",
     ):
@@ -131,6 +132,7 @@ def print_summary(results: Sequence[CellResult], console: Any | None = None) -> 
             str(outcomes.count(Outcome.AS_DOCUMENTED)),
             str(outcomes.count(Outcome.DIFFERS)),
             str(outcomes.count(Outcome.NO_CLAIM)),
+            str(outcomes.count(Outcome.NOT_APPLICABLE)),
             str(outcomes.count(Outcome.HARNESS_ERROR) + sum(r.status is CellStatus.HARNESS_ERROR for r in members)),
             ", ".join(statuses),
         )
