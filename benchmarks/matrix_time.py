@@ -8,9 +8,10 @@ PostgreSQL 15 x psycopg/psycopg2 and MariaDB 10.11 x mysqlclient/connector, x Dj
 
 - warm time of one cell on PostgreSQL and on MariaDB, and the harness's overhead in it
   (the cell's wall time minus the time inside checks);
-- the whole local matrix, warm (environments built), each run followed by the same 20 cells as
-  plain ``tox -e`` envs one after another (warm), and the ratio of the medians; server starts
-  per run;
+- the whole local matrix, warm (environments built), with server starts and how many cores were
+  busy (servers included); each run followed by the same 20 cells as plain ``tox -e`` envs one
+  after another (warm), both as one tox process given the 20 envs and as ``tox -e ENV`` once per
+  cell (as a user drives cells one by one), and the ratios of the medians;
 - the whole local matrix cold (environments deleted; the package cache stays).
 """
 
@@ -65,31 +66,36 @@ def main() -> None:
         print(f"{cell_id:<36} wall {wall:6.2f} s   in checks {checks:5.2f} s   harness overhead {wall - checks:5.2f} s")
 
     print("\n-- the local matrix, warm, against plain tox (median of", args.repeat, "runs, interleaved)")
-    tox_command = [sys.executable, "-m", "tox", "-q", "-e", ",".join(cell.env_name for cell in cells)]
+    env_names = [cell.env_name for cell in cells]
+    tox = [sys.executable, "-m", "tox", "-q", "-e"]
     if not args.no_tox:  # build the tox envs; not timed
-        subprocess.run(tox_command, cwd=PROJECT_ROOT, capture_output=True, check=False)
-    warms: list[float] = []
-    toxes: list[float] = []
+        subprocess.run([*tox, ",".join(env_names)], cwd=PROJECT_ROOT, capture_output=True, check=False)
+    timings: dict[str, list[float]] = {"run": [], "one tox": [], "tox per cell": []}
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as folder:
-            began = time.perf_counter()
+            busy, began = _busy_cpu(), time.perf_counter()
             summary = run_cells(matrix, cells, Path(folder), say=quiet, jobs=args.jobs)
-            warms.append(time.perf_counter() - began)
+            wall = time.perf_counter() - began
+            cores = (_busy_cpu() - busy) / wall
+        timings["run"].append(wall)
         ran = sum(r.status.value == "ran" for r in summary.results)
-        line = f"dbcompat run {warms[-1]:6.1f} s  ({ran}/{len(cells)} cells ran, {summary.server_starts} server starts)"
+        line = f"dbcompat run {wall:5.1f} s ({ran}/{len(cells)} ran, {summary.server_starts} server starts"
+        line += f", {cores:.1f} cores busy)"
         if not args.no_tox:
-            began = time.perf_counter()
-            done = subprocess.run(tox_command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
-            toxes.append(time.perf_counter() - began)
-            state = "ok" if done.returncode == 0 else f"exit {done.returncode}"
-            line += f"   tox, one env after another {toxes[-1]:6.1f} s ({state})   ratio {toxes[-1] / warms[-1]:.2f}x"
+            # tox as one process running the 20 envs in turn, and as a user drives cells: tox -e per cell.
+            one = _timed([[*tox, ",".join(env_names)]])
+            each = _timed([[*tox, name] for name in env_names])
+            timings["one tox"].append(one)
+            timings["tox per cell"].append(each)
+            line += f" | tox -e <20 envs> {one:5.1f} s ({one / wall:.2f}x)"
+            line += f" | tox -e <env> x20 {each:5.1f} s ({each / wall:.2f}x)"
         print(line)
-    warm = statistics.median(warms)
+    warm = statistics.median(timings["run"])
     print(f"warm  {warm:7.1f} s  (median)")
-    if toxes:
-        tox = statistics.median(toxes)
-        print(f"tox   {tox:7.1f} s  (median)")
-        print(f"dbcompat run is {tox / warm:.1f}x faster than the tox baseline (medians)")
+    if not args.no_tox:
+        one, each = statistics.median(timings["one tox"]), statistics.median(timings["tox per cell"])
+        print(f"tox -e <20 envs>, one tox process    {one:6.1f} s  (median): dbcompat run {one / warm:.1f}x faster")
+        print(f"tox -e <env>, once per cell in turn  {each:6.1f} s  (median): dbcompat run {each / warm:.1f}x faster")
 
     if not args.no_cold:
         with tempfile.TemporaryDirectory() as envs, tempfile.TemporaryDirectory() as folder:
@@ -99,6 +105,23 @@ def main() -> None:
             cold = time.perf_counter() - began
         ran = sum(r.status.value == "ran" for r in summary.results)
         print(f"cold  {cold:7.1f} s  ({ran}/{len(cells)} cells ran; environments built from the package cache)")
+
+
+def _timed(commands: list[list[str]]) -> float:
+    """Wall time of the commands run one after another; a failing one stops the benchmark."""
+    began = time.perf_counter()
+    for command in commands:
+        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(command[2:])} exited with {done.returncode}: {done.stdout[-500:]}")
+    return time.perf_counter() - began
+
+
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (servers included), from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - fields[3] - fields[4]) / ticks  # all but idle and iowait
 
 
 if __name__ == "__main__":

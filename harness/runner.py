@@ -116,6 +116,24 @@ def default_jobs() -> int:
     return max(1, cores) + 1
 
 
+def interleaved_by_server(cells: Sequence[Cell]) -> list[tuple[int, Cell]]:
+    """The cells, numbered as given, in the order to start them: one server after another in turn.
+
+    Cells of one server run alike and reach their waits (lock timeouts, a server closing a session)
+    together; started in turn with other servers' cells, some of them always keep the cores busy.
+    """
+    queues: dict[str, list[tuple[int, Cell]]] = {}
+    for number, cell in enumerate(cells):
+        queues.setdefault(cell.server.id, []).append((number, cell))
+    order: list[tuple[int, Cell]] = []
+    while queues:
+        for server in list(queues):
+            order.append(queues[server].pop(0))
+            if not queues[server]:
+                del queues[server]
+    return order
+
+
 def run_cells(
     matrix: Matrix,
     cells: Sequence[Cell],
@@ -165,7 +183,8 @@ class _Runner:
             for server in {cell.server.id: cell.server for cell in cells}.values():
                 executor.submit(self._warm_server, server)
             futures = {
-                executor.submit(self._run_one, cell, number, reporter): cell for number, cell in enumerate(cells)
+                executor.submit(self._run_one, cell, number, reporter): cell
+                for number, cell in interleaved_by_server(cells)
             }
             for future in as_completed(futures):
                 cell = futures[future]

@@ -14,7 +14,7 @@ import pytest
 
 from harness.matrix import Matrix
 from harness.results import CellStatus
-from harness.runner import run_cells
+from harness.runner import interleaved_by_server, run_cells
 
 SQLITE_CELLS = [
     "sqlite-sqlite3-django42",
@@ -35,6 +35,17 @@ def test_parallel_cells_give_the_same_results_as_one_at_a_time(matrix: Matrix, t
             (c.id, c.outcome, c.observed) for c in second.checks
         ]
     assert not (tmp_path / "two" / ".progress").exists()
+
+
+def test_cells_start_one_server_after_another_in_turn(matrix: Matrix) -> None:
+    cells = matrix.select(servers=("sqlite", "postgres15", "mariadb1011"))
+    order = interleaved_by_server(cells)
+    assert sorted(number for number, _ in order) == list(range(len(cells)))  # each cell once, numbered as given
+    assert all(cells[number] is cell for number, cell in order)
+    assert [cell.server.id for _, cell in order[:3]] == ["sqlite", "mariadb1011", "postgres15"]
+    assert [cell.server.id for _, cell in order[-4:]] == ["mariadb1011", "postgres15", "mariadb1011", "postgres15"]
+    for server in ("sqlite", "postgres15", "mariadb1011"):  # a server's cells keep the matrix's order
+        assert [c.id for _, c in order if c.server.id == server] == [c.id for c in cells if c.server.id == server]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
