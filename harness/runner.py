@@ -17,7 +17,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,9 @@ from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 
 # Where a cell's pytest writes "done total" after each check, for the live display.
 PROGRESS_VARIABLE = "DBCOMPAT_PROGRESS"
+# Seconds a cell waits for its server to be settled before building its environment meanwhile:
+# a URL or a missing Docker engine settles at once, a container start takes longer.
+SERVER_SETTLES = 1.0
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
 # pytest's exit codes for a session that ran to its end: all passed, or some tests failed
@@ -170,6 +174,7 @@ class _Runner:
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
         self.progress_dir = results_dir / ".progress"
+        self._starting: dict[str, Future[None]] = {}
 
     def run(self, cells: Sequence[Cell], jobs: int, reporter: Reporter) -> RunSummary:
         results: dict[str, CellResult] = {}
@@ -177,11 +182,13 @@ class _Runner:
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self.progress_dir.mkdir(exist_ok=True)
         reporter.start(cells, self.progress_dir)
+        servers = {cell.server.id: cell.server for cell in cells}
+        # Servers start on threads of their own, all at once, while the cells' environments build.
+        starter = ThreadPoolExecutor(max_workers=max(1, len(servers)), thread_name_prefix="dbcompat-server")
         executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dbcompat-cell")
         try:
-            # Servers start while environments build: every server a cell needs, in the background.
-            for server in {cell.server.id: cell.server for cell in cells}.values():
-                executor.submit(self._warm_server, server)
+            for server in servers.values():
+                self._starting[server.id] = starter.submit(self._warm_server, server)
             futures = {
                 executor.submit(self._run_one, cell, number, reporter): cell
                 for number, cell in interleaved_by_server(cells)
@@ -198,11 +205,30 @@ class _Runner:
             self._stop_children()
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            starter.shutdown(wait=True, cancel_futures=True)
             self.pool.stop_all()
             reporter.stop()
             shutil.rmtree(self.progress_dir, ignore_errors=True)
         ordered = tuple(results[cell.id] for cell in cells if cell.id in results)
         return RunSummary(ordered, self.pool.starts, interrupted, len(cells))
+
+    def _server_settled(self, server: Server) -> bool:
+        """Whether the server is provided or known unavailable; a URL or a missing Docker engine is at once."""
+        starting = self._starting.get(server.id)
+        if starting is None:
+            return True
+        try:
+            starting.result(timeout=SERVER_SETTLES)
+        except FutureTimeout:
+            return False
+        return True
+
+    def _build(self, cell: Cell, reporter: Reporter) -> Path | DbcompatError:
+        reporter.state(cell, "building")
+        try:
+            return ensure_env(plan_env(cell, self.root), self.environ, self.root)
+        except DbcompatError as exc:
+            return exc
 
     def _warm_server(self, server: Server) -> None:
         with contextlib.suppress(DbcompatError):
@@ -231,15 +257,17 @@ class _Runner:
     def _cell(self, cell: Cell, token: str, reporter: Reporter, began: float) -> CellResult | None:
         started_at = _now()
         results_dir = self.results_dir
+        # While a container starts, the cell's environment builds; otherwise the server comes first,
+        # so that no environment is built for a server that is not there.
+        built = None if self._server_settled(cell.server) else self._build(cell, reporter)
         try:
-            provided = self.pool.provide(cell.server)
+            provided = self.pool.provide(cell.server)  # waits for a start under way
         except DbcompatError as exc:
             return _placeholder(cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began)
-        reporter.state(cell, "building")
-        try:
-            python = ensure_env(plan_env(cell, self.root), self.environ, self.root)
-        except DbcompatError as exc:
-            return _placeholder(cell, CellStatus.HARNESS_ERROR, str(exc), provided, results_dir, started_at, began)
+        built = built or self._build(cell, reporter)
+        if isinstance(built, DbcompatError):
+            return _placeholder(cell, CellStatus.HARNESS_ERROR, str(built), provided, results_dir, started_at, began)
+        python = built
         if self.stopping.is_set():
             return None
 

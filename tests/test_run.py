@@ -14,7 +14,7 @@ import pytest
 
 from harness.matrix import Matrix
 from harness.results import CellStatus
-from harness.runner import interleaved_by_server, run_cells
+from harness.runner import Reporter, interleaved_by_server, run_cells
 
 SQLITE_CELLS = [
     "sqlite-sqlite3-django42",
@@ -46,6 +46,44 @@ def test_cells_start_one_server_after_another_in_turn(matrix: Matrix) -> None:
     assert [cell.server.id for _, cell in order[-4:]] == ["mariadb1011", "postgres15", "mariadb1011", "postgres15"]
     for server in ("sqlite", "postgres15", "mariadb1011"):  # a server's cells keep the matrix's order
         assert [c.id for _, c in order if c.server.id == server] == [c.id for c in cells if c.server.id == server]
+
+
+def test_a_cell_builds_its_environment_while_its_server_starts(
+    matrix: Matrix, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.matrix import Cell
+    from harness.servers import containers
+    from harness.servers.containers import ContainerPlan, StartedContainer
+
+    events: list[tuple[float, str]] = []
+    stopped: list[str] = []
+
+    class Container:
+        def stop(self) -> None:
+            stopped.append("postgres17")
+
+    def start(plan: ContainerPlan, keep: bool = False) -> StartedContainer:
+        # No Docker engine here: the local PostgreSQL stands for a container that takes a while to come up.
+        events.append((time.monotonic(), "server starting"))
+        time.sleep(3)
+        events.append((time.monotonic(), "server ready"))
+        return StartedContainer(plan, Container(), postgres_url)
+
+    class Timeline(Reporter):
+        def state(self, cell: Cell, state: str) -> None:
+            events.append((time.monotonic(), state))
+
+    monkeypatch.setattr(containers, "start_container", start)
+    environ = {name: value for name, value in os.environ.items() if name != "DBCOMPAT_URL_POSTGRES17"}
+    cell = matrix.cell("postgres17-psycopg-django52")
+    summary = run_cells(matrix, [cell], tmp_path, environ=environ, reporter=Timeline(lambda line: None))
+    assert [what for _, what in sorted(events)] == ["server starting", "building", "server ready", "running"]
+    assert summary.server_starts == 1
+    assert stopped == ["postgres17"]  # the run stops what it started
+    (result,) = summary.results
+    assert result.status is CellStatus.RAN
+    assert result.server.provider == "container"
+    assert result.server.version_mismatch  # PostgreSQL 15 answered where the matrix says 17
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
