@@ -57,6 +57,9 @@ def test_summary_counts_findings_and_flag_disagreements() -> None:
     counts = {count.outcome: count.count for count in report.counts}
     assert counts["differs from docs"] == 2
     assert counts["unsupported by Django"] == 3
+    # A cell whose checks never ran counts once per check, as the grid shows it: MySQL 8.0 was unavailable.
+    assert counts["server unavailable"] == 3
+    assert sum(counts.values()) == 4 * 3  # every entry of the grid, once
     assert [(f.check, f.observed) for f in report.findings] == [
         ("collation.default", "utf8mb4_general_ci"),
         ("row-locking.nowait.use", "ProgrammingError"),

@@ -252,6 +252,8 @@ def build_report(
     check_ids = sorted({c.id for r in ordered for c in r.checks}, key=_check_order)
     groups: dict[str, list[Row]] = {}
     findings: dict[tuple[str, str, str], list[tuple[str, int, str]]] = {}
+    # One count per entry of the grid: a cell whose checks never ran counts its status for each check.
+    counts: Counter[Outcome] = Counter()
     for check_id in check_ids:
         entries = []
         claims = Counter(c.claim for checks in by_cell for c in checks.values() if c.id == check_id and c.claim)
@@ -260,9 +262,11 @@ def build_report(
             evidence.append(_evidence(result, found, intern))
             if found is None:
                 outcome = _STATUS_OUTCOME.get(result.status, Outcome.NOT_APPLICABLE)
+                counts[outcome] += 1
                 symbol, key, _ = OUTCOMES[outcome]
                 entries.append(Entry(key, symbol, "", len(evidence) - 1, changed=(result.cell, None) in changed))
                 continue
+            counts[found.outcome] += 1
             symbol, key, _ = OUTCOMES[found.outcome]
             shown = short_text(found.observed) if found.outcome in _OBSERVED else ""
             disagrees = any(isinstance(f, dict) and f.get("agrees") is False for f in found.flags.values())
@@ -285,7 +289,6 @@ def build_report(
                 has_flag_disagreement=any(e.flag_disagrees for e in entries),
             )
         )
-    counts = Counter(c.outcome for r in ordered for c in r.checks)
     return Report(
         generated_at=max((r.finished_at for r in ordered), default=""),
         harness_version=__version__,
