@@ -36,7 +36,7 @@ def render_html(report: Report) -> str:
             row_count=sum(len(group.rows) for group in report.groups),
             server_cols=server_cols,
             driver_cols=driver_cols,
-            finding_cells=sum(len(f.cells) for f in report.findings),
+            finding_cells=len({cell for finding in report.findings for cell, _ in finding.cells}),
             payload=payload,
         )
     )
