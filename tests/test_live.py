@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,22 +147,43 @@ def test_xdist_workers_on_postgres_each_work_in_their_own_database(
 
 
 def test_the_database_named_in_the_url_is_left_alone(matrix: Matrix, tmp_path: Path, mariadb_url: str) -> None:
+    import secrets
+    from urllib.parse import urlsplit
+
     import pymysql
 
-    def tables_of_test() -> list[str]:
-        connection = pymysql.connect(host="127.0.0.1", port=3306, user="root", database="test")
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW TABLES")
-                return sorted(row[0] for row in cursor.fetchall())
-        finally:
-            connection.close()
+    parts = urlsplit(mariadb_url)
+    # A database of the URL's owner, with a table of its own: the harness only connects to it.
+    owned = f"owner_{secrets.token_hex(4)}"
 
-    before = tables_of_test()
-    environ = {**os.environ, "DBCOMPAT_URL_MARIADB1011": mariadb_url.rstrip("/") + "/test"}
-    results, _ = run(matrix, ["mariadb1011-mysqlclient-django52"], tmp_path, environ)
-    assert results[0].status is CellStatus.RAN, results[0].reason
-    assert tables_of_test() == before
+    def connect(database: str | None = None) -> Any:
+        return pymysql.connect(
+            host=parts.hostname,
+            port=parts.port or 3306,
+            user=parts.username,
+            password=parts.password or "",
+            database=database,
+            autocommit=True,
+        )
+
+    def tables_of_owned() -> list[str]:
+        with connect(owned) as connection, connection.cursor() as cursor:
+            cursor.execute("SHOW TABLES")
+            return sorted(row[0] for row in cursor.fetchall())
+
+    with connect() as connection, connection.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {owned}")
+        cursor.execute(f"CREATE TABLE {owned}.kept (id int PRIMARY KEY)")
+    try:
+        before = tables_of_owned()
+        assert before == ["kept"]
+        environ = {**os.environ, "DBCOMPAT_URL_MARIADB1011": f"{mariadb_url.rstrip('/')}/{owned}"}
+        results, _ = run(matrix, ["mariadb1011-mysqlclient-django52"], tmp_path, environ)
+        assert results[0].status is CellStatus.RAN, results[0].reason
+        assert tables_of_owned() == before
+    finally:
+        with connect() as connection, connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {owned}")
 
 
 @pytest.mark.parametrize(
