@@ -100,6 +100,8 @@ class ServerInfo:
     """How the server was provided: container, url or in-process."""
     origin: str
     """Where it came from (an image, or the URL variable and URL with the password masked)."""
+    image: str | None = None
+    """The container image it ran on, for a server started in a container."""
     version_reported: str | None = None
     """The version string the server itself reported."""
     version_mismatch: str | None = None

@@ -17,8 +17,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,7 +174,6 @@ class _Runner:
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
         self.progress_dir = results_dir / ".progress"
-        self._starting: dict[str, Future[None]] = {}
 
     def run(self, cells: Sequence[Cell], jobs: int, reporter: Reporter) -> RunSummary:
         results: dict[str, CellResult] = {}
@@ -185,11 +183,10 @@ class _Runner:
         reporter.start(cells, self.progress_dir)
         servers = {cell.server.id: cell.server for cell in cells}
         # Servers start on threads of their own, all at once, while the cells' environments build.
-        starter = ThreadPoolExecutor(max_workers=max(1, len(servers)), thread_name_prefix="dbcompat-server")
         executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dbcompat-cell")
         try:
             for server in servers.values():
-                self._starting[server.id] = starter.submit(self._warm_server, server)
+                self.pool.begin(server)
             futures = {
                 executor.submit(self._run_one, cell, number, reporter): cell
                 for number, cell in interleaved_by_server(cells)
@@ -203,10 +200,10 @@ class _Runner:
         except KeyboardInterrupt:
             interrupted = True
             self.stopping.set()
+            self.pool.abort()
             self._stop_children()
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
-            starter.shutdown(wait=True, cancel_futures=True)
             self.pool.stop_all()
             reporter.stop()
             shutil.rmtree(self.progress_dir, ignore_errors=True)
@@ -215,14 +212,7 @@ class _Runner:
 
     def _server_settled(self, server: Server) -> bool:
         """Whether the server is provided or known unavailable; a URL or a missing Docker engine is at once."""
-        starting = self._starting.get(server.id)
-        if starting is None:
-            return True
-        try:
-            starting.result(timeout=SERVER_SETTLES)
-        except FutureTimeout:
-            return False
-        return True
+        return self.pool.settled(server, SERVER_SETTLES)
 
     def _build(self, cell: Cell, reporter: Reporter) -> Path | DbcompatError:
         reporter.state(cell, "building")
@@ -230,10 +220,6 @@ class _Runner:
             return ensure_env(plan_env(cell, self.root), self.environ, self.root)
         except DbcompatError as exc:
             return exc
-
-    def _warm_server(self, server: Server) -> None:
-        with contextlib.suppress(DbcompatError):
-            self.pool.provide(server)
 
     def _stop_children(self) -> None:
         with self._lock:

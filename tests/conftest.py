@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -33,3 +34,25 @@ def postgres_url() -> str:
 @pytest.fixture
 def mariadb_url() -> str:
     return live_url("DBCOMPAT_URL_MARIADB1011")
+
+
+@pytest.fixture(scope="session")
+def server_image() -> Callable[[str], str]:
+    """The tag of the image ``dbcompat images build`` makes for a server (built once, then reused)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tags: dict[str, str] = {}
+
+    def image(server_id: str) -> str:
+        if server_id not in tags:
+            command = [str(Path(sys.executable).parent / "dbcompat"), "images", "build", server_id]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+            if done.returncode != 0:
+                pytest.fail(f"dbcompat images build {server_id} failed: {done.stderr.strip()[-2000:]}")
+            line = done.stdout.strip().splitlines()[-1]
+            tags[server_id] = line.split("=", 1)[1]
+        return tags[server_id]
+
+    return image

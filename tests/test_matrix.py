@@ -26,12 +26,16 @@ SHIPPED_SERVERS = {
     "mysql57": ("mysql", "5.7"),
     "mysql80": ("mysql", "8.0"),
     "mysql84": ("mysql", "8.4"),
+    "mysql97": ("mysql", "9.7"),
     "mariadb106": ("mariadb", "10.6"),
     "mariadb1011": ("mariadb", "10.11"),
     "mariadb114": ("mariadb", "11.4"),
+    "mariadb118": ("mariadb", "11.8"),
     "postgres14": ("postgresql", "14"),
     "postgres15": ("postgresql", "15"),
+    "postgres16": ("postgresql", "16"),
     "postgres17": ("postgresql", "17"),
+    "postgres18": ("postgresql", "18"),
     "oracle23": ("oracle", "23"),
 }
 
@@ -88,8 +92,8 @@ def test_shipped_cells(shipped: Matrix) -> None:
     assert "oracle23-oracledb-django42" in ids
     assert "postgres15-mysqlclient-django52" not in ids
     assert "mysql80-psycopg-django52" not in ids
-    # sqlite 1 + mysql 3x2 + mariadb 3x2 + postgres 3x2 + oracle 1 = 20 server/driver pairs.
-    assert len(ids) == len(shipped.cells) == 20 * 4
+    # sqlite 1 + mysql 4x2 + mariadb 4x2 + postgres 5x2 + oracle 1 = 28 server/driver pairs.
+    assert len(ids) == len(shipped.cells) == 28 * 4
     for cell in shipped.cells:
         assert cell.server.vendor in cell.driver.vendors, cell.id
 

@@ -158,7 +158,10 @@ def test_server_without_url_or_docker_is_unavailable(project: pytest.Pytester, m
     outcome, results = run(project, "--dbcompat-cell=mysql84-connector-django52")
     data = json.loads((results / "mysql84-connector-django52.json").read_text())
     assert data["status"] == "server unavailable"
-    assert data["reason"] == "no Docker engine; set DBCOMPAT_URL_MYSQL84 to use an existing server"
+    assert data["reason"] == (
+        "no Docker engine at unix:///nonexistent/docker.sock (No such file or directory): start one, "
+        "or point DOCKER_HOST at one; or set DBCOMPAT_URL_MYSQL84 to use an existing server"
+    )
     assert {c["outcome"] for c in data["checks"]} == {"server unavailable"}
     assert len(data["checks"]) == 10
     outcome.assert_outcomes(skipped=10)

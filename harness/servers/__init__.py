@@ -21,6 +21,8 @@ from harness.results import ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
 PROVIDER_PREFIX = "DBCOMPAT_PROVIDER_"
+# DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's (and, to a cell, the one started).
+IMAGE_PREFIX = "DBCOMPAT_IMAGE_"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class ProvidedServer:
     settings: dict[str, Any] = field(default_factory=dict)  # HOST, PORT, USER, PASSWORD, OPTIONS ...
     admin_name: str | None = None  # the database named in the URL; used to connect, never dropped
     secrets: tuple[str, ...] = ()
+    image: str | None = None  # the container image, for a server started in a container
 
 
 def server_info(
@@ -47,6 +50,7 @@ def server_info(
         matrix_version=str(server.version) if server.version else None,
         provider=provided.provider if provided else "none",
         origin=provided.origin if provided else f"{server.url_variable} not set",
+        image=provided.image if provided else None,
         version_reported=version_reported,
         version_mismatch=version_mismatch,
         settings=dict(settings or {}),
@@ -63,60 +67,126 @@ def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer 
     settings = parse_server_url(server.url_variable, url.strip(), server.vendor)
     admin_name = settings.pop("ADMIN_NAME")
     provider = environ.get(PROVIDER_PREFIX + server.id.upper(), "url")
-    return ProvidedServer(
-        server,
-        provider,
-        f"{server.url_variable}={mask_url(url.strip())}",
-        settings,
-        admin_name,
-        url_passwords(url.strip()),
-    )
+    origin, image = f"{server.url_variable}={mask_url(url.strip())}", None
+    if provider == "container":  # started by the run that started this cell, which names the image
+        image = environ.get(IMAGE_PREFIX + server.id.upper()) or server.image
+        origin = f"container {image}"
+    return ProvidedServer(server, provider, origin, settings, admin_name, url_passwords(url.strip()), image)
+
+
+class _Start:
+    """One server's provision: done once, by a thread of its own; every cell of the server waits on it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.outcome: ProvidedServer | BaseException | None = None
 
 
 class ServerPool:
-    """Provides each server once per run, starting containers as needed, and stops them at the end."""
+    """Provides each server once per run, starting containers as needed, and stops them at the end.
+
+    Starts run on daemon threads: an interrupted run does not wait for a pull or a readiness
+    wait to finish. ``abort`` removes what this process started and makes every waiting cell
+    give up at once.
+    """
+
+    # How often a waiting cell looks whether the run was interrupted.
+    POLL = 0.2
 
     def __init__(self, environ: Mapping[str, str], keep: Path | None = None) -> None:
         """``keep``: a file recording started containers, left running for the next run to reuse."""
         self._environ = environ
         self._keep = keep
-        self._provided: dict[str, ProvidedServer | DbcompatError] = {}
+        self._starts: dict[str, _Start] = {}
         self._containers: list[Any] = []
         self.starts = 0
-        # One lock per server: cells of one server wait for its start, other servers start meanwhile.
-        self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._aborted = threading.Event()
+        self._swept = False
+
+    def begin(self, server: Server) -> None:
+        """Start providing the server in the background, unless that is under way or done."""
+        self._start_of(server)
+
+    def settled(self, server: Server, timeout: float) -> bool:
+        """Whether the server is provided or known unavailable, waiting up to ``timeout`` seconds."""
+        return self._start_of(server).done.wait(timeout)
 
     def provide(self, server: Server) -> ProvidedServer:
+        start = self._start_of(server)
+        while not start.done.wait(self.POLL):
+            if self._aborted.is_set():
+                raise ServerUnavailable(f"server {server.id!r}: the run was interrupted while it started")
+        if isinstance(start.outcome, BaseException):
+            raise start.outcome
+        assert start.outcome is not None
+        return start.outcome
+
+    def abort(self) -> None:
+        """An interrupted run: waiting cells give up, and containers still starting are removed.
+
+        Containers that had started stay for ``stop_all`` (which keeps them with ``keep``).
+        """
+        self._aborted.set()
+        if not self._swept:
+            return  # no container was ever asked for
         with self._guard:
-            lock = self._locks.setdefault(server.id, threading.Lock())
-        with lock:
-            if server.id not in self._provided:
-                try:
-                    self._provided[server.id] = self._provide(server)
-                except DbcompatError as exc:
-                    self._provided[server.id] = exc
-        found = self._provided[server.id]
-        if isinstance(found, DbcompatError):
-            raise found
-        return found
+            ready = {started.container_id for started in self._containers if started.container_id}
+        with contextlib.suppress(Exception):  # best effort: the next run removes what is left
+            from harness.servers import docker
+
+            docker.remove_mine(docker.client(), spare=ready)
+
+    def _start_of(self, server: Server) -> _Start:
+        with self._guard:
+            start = self._starts.get(server.id)
+            if start is None:
+                start = self._starts[server.id] = _Start()
+                thread = threading.Thread(
+                    target=self._run_start, args=(server, start), name=f"dbcompat-server-{server.id}", daemon=True
+                )
+                thread.start()
+        return start
+
+    def _run_start(self, server: Server, start: _Start) -> None:
+        try:
+            start.outcome = self._provide(server)
+        except BaseException as exc:  # handed to every waiting cell
+            start.outcome = exc
+        finally:
+            start.done.set()
 
     def _provide(self, server: Server) -> ProvidedServer:
         located = locate_server(server, self._environ)
         if located is not None:
             return located
-        from harness.servers.containers import KeptServers, StartedContainer, plan_container, reachable, start_container
+        from harness.servers.docker import EngineUnavailable
 
-        plan = plan_container(server, self._environ)
-        kept = KeptServers(self._keep).load().get(server.id) if self._keep else None
-        if kept and kept.get("image") == plan.image and reachable(kept["url"]):
-            started = StartedContainer(plan, None, kept["url"], kept.get("container_id"))
+        try:
+            return self._provide_container(server)
+        except EngineUnavailable as exc:
+            raise ServerUnavailable(f"{exc}; or set {server.url_variable} to use an existing server") from None
+
+    def _provide_container(self, server: Server) -> ProvidedServer:
+        from harness.servers import containers
+
+        plan = containers.plan_container(server, self._environ)
+        self._sweep()
+        kept = containers.KeptServers(self._keep).load().get(server.id) if self._keep else None
+        if kept and kept.get("image") == plan.image and containers.kept_container_serves(kept, plan):
+            started = containers.StartedContainer(plan, None, kept["url"], kept.get("container_id"))
             origin = f"container {plan.image} (kept from an earlier run)"
         else:
-            started = start_container(plan, keep=self._keep is not None)
+            if self._aborted.is_set():
+                raise ServerUnavailable(f"server {server.id!r}: the run was interrupted before it started")
+            started = containers.start_container(plan, keep=self._keep is not None)
             origin = f"container {plan.image}"
             with self._guard:
                 self.starts += 1
+            if self._aborted.is_set():  # interrupted during the start: nothing is left behind
+                with contextlib.suppress(Exception):
+                    started.stop()
+                raise ServerUnavailable(f"server {server.id!r}: the run was interrupted while it started")
         with self._guard:
             self._containers.append(started)
         environ = {server.url_variable: started.url, PROVIDER_PREFIX + server.id.upper(): "container"}
@@ -124,13 +194,19 @@ class ServerPool:
         if provided is None:  # pragma: no cover - build_url always gives a URL
             raise ServerUnavailable(f"server {server.id!r} started but gave no URL")
         return ProvidedServer(
-            server,
-            "container",
-            origin,
-            provided.settings,
-            provided.admin_name,
-            provided.secrets,
+            server, "container", origin, provided.settings, provided.admin_name, provided.secrets, plan.image
         )
+
+    def _sweep(self) -> None:
+        """Once per run, before the first start: remove what runs that were killed left behind."""
+        with self._guard:
+            if self._swept:
+                return
+            self._swept = True
+        from harness.servers import docker
+
+        with contextlib.suppress(DbcompatError):  # no engine: the start says so
+            docker.remove_orphans(docker.client())
 
     def child_environ(self, environ: MutableMapping[str, str]) -> None:
         """Tell cell processes about the containers started here (they connect by URL)."""
@@ -138,6 +214,7 @@ class ServerPool:
             variable = f"DBCOMPAT_URL_{started.plan.server_id.upper()}"
             environ[variable] = started.url
             environ[PROVIDER_PREFIX + started.plan.server_id.upper()] = "container"
+            environ[IMAGE_PREFIX + started.plan.server_id.upper()] = started.plan.image
 
     def stop_all(self) -> None:
         """Stop the containers this run uses; with ``keep``, record them and leave them running."""
@@ -160,3 +237,4 @@ class ServerPool:
                 started = self._containers.pop()
             with contextlib.suppress(Exception):  # stopping is best effort at exit
                 started.stop()
+

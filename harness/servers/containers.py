@@ -1,30 +1,44 @@
 """Servers started in containers with testcontainers.
 
-``plan_container`` turns a matrix server into a :class:`ContainerPlan`: the
-testcontainers class, image, credentials, port and readiness timeout. It is
-plain data, so it is tested without Docker. ``start_container`` builds the
-testcontainers object from the plan (this is where the Docker client is first
-called), starts it, waits until it is ready, and stops it again if it never
-becomes ready, attaching what the server said.
+``plan_container`` turns a matrix server into a :class:`ContainerPlan`: the image (the
+matrix's, or ``DBCOMPAT_IMAGE_<SERVER>``), the testcontainers class, credentials, port and
+readiness timeout. It is plain data, so it is tested without Docker. ``start_container``
+makes sure the engine is there and has the image (each failure with its own message),
+starts testcontainers' own class for the vendor with a readiness wait bounded by the plan's
+own timeout, and removes the container again if it never becomes ready, attaching what the
+server said. Cells connect by IP address, never by "localhost": the MySQL client libraries
+take "localhost" to mean the host's Unix socket and ignore the port.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import secrets
+import socket
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from harness.errors import ServerUnavailable, UsageError
+from harness.errors import DbcompatError, ServerUnavailable, UsageError
 from harness.matrix import Server
 from harness.results import redact
+from harness.servers import IMAGE_PREFIX
+from harness.servers import docker as engine
 from harness.servers.urls import build_url
 
 # Raise every server's start timeout at once, e.g. DBCOMPAT_START_TIMEOUT=900 for a slow disk.
 TIMEOUT_VARIABLE = "DBCOMPAT_START_TIMEOUT"
+# What each testcontainers class waits for, as upstream waits (testcontainers 4.15's
+# community/<db>/__init__.py), but bounded by the plan's timeout instead of the global one.
+READY_LOG = {
+    "MySqlContainer": None,  # the class's own wait_strategy_check_string
+    "OracleDbContainer": "DATABASE IS READY TO USE!",
+}
 
 
 @dataclass(frozen=True)
@@ -58,17 +72,27 @@ def start_timeout(server: Server, environ: Mapping[str, str]) -> int:
     return value
 
 
+def image_of(server: Server, environ: Mapping[str, str]) -> str | None:
+    """The image to start: ``DBCOMPAT_IMAGE_<SERVER>`` when set, else the matrix's."""
+    override = environ.get(IMAGE_PREFIX + server.id.upper(), "").strip()
+    return override or server.image
+
+
 def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
     """How to start ``server`` in a container; a fresh random password each time."""
-    if server.image is None:
-        raise ServerUnavailable(f"server {server.id!r} has no image in the matrix and no URL")
+    image = image_of(server, environ)
+    if image is None:
+        raise ServerUnavailable(
+            f"server {server.id!r} has no image in the matrix and no URL; "
+            f"set {server.url_variable} or {IMAGE_PREFIX}{server.id.upper()}"
+        )
     password = secrets.token_hex(12)
     timeout = start_timeout(server, environ)
     if server.vendor in ("mysql", "mariadb"):
         return ContainerPlan(
             server.id,
             server.vendor,
-            server.image,
+            image,
             "testcontainers.community.mysql",
             "MySqlContainer",
             port=3306,
@@ -82,7 +106,7 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
         return ContainerPlan(
             server.id,
             server.vendor,
-            server.image,
+            image,
             "testcontainers.community.postgres",
             "PostgresContainer",
             port=5432,
@@ -97,7 +121,7 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
         return ContainerPlan(
             server.id,
             server.vendor,
-            server.image,
+            image,
             "testcontainers.community.oracle",
             "OracleDbContainer",
             port=1521,
@@ -121,30 +145,57 @@ class StartedContainer:
         if self.container is not None:
             self.container.stop()
         elif self.container_id is not None:
-            stop_container_by_id(self.container_id)
+            remove_container(self.container_id)
 
 
-def stop_container_by_id(container_id: str) -> None:
-    import docker
+def remove_container(container_id: str) -> bool:
+    """Remove a container by id; False if the engine no longer has it."""
+    from docker.errors import NotFound
 
-    client = docker.from_env()
     try:
-        client.containers.get(container_id).remove(force=True, v=True)
-    finally:
-        client.close()
+        engine.client().containers.get(container_id).remove(force=True, v=True)
+    except NotFound:
+        return False
+    return True
 
 
-def reachable(url: str, timeout: float = 2.0) -> bool:
-    """Whether something listens at the URL's host and port (a kept server still up)."""
-    import socket
-    from urllib.parse import urlsplit
+def answers(vendor: str, url: str, timeout: float = 3.0) -> bool:
+    """Whether a database server of the vendor answers at the URL's address (not merely a port).
 
+    PostgreSQL answers an SSLRequest with one byte, S or N; MySQL and MariaDB greet a client
+    with a handshake packet of protocol version 10. Oracle: the listener accepts.
+    """
     try:
         parts = urlsplit(url)
-        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=timeout):
+        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            if vendor == "postgresql":
+                sock.sendall(struct.pack("!ii", 8, 80877103))
+                return sock.recv(1) in (b"S", b"N")
+            if vendor in ("mysql", "mariadb"):
+                greeting = sock.recv(5)
+                return len(greeting) == 5 and greeting[4] == 10
             return True
     except (OSError, ValueError):
         return False
+
+
+def kept_container_serves(entry: Mapping[str, str], plan: ContainerPlan) -> bool:
+    """Whether a kept container is still this server's: running, labelled so, and answering at its URL."""
+    from docker.errors import DockerException
+
+    try:
+        container = engine.client().containers.get(entry.get("container_id", ""))
+    except (DockerException, DbcompatError):
+        return False
+    found = container.labels or {}
+    if container.status != "running" or found.get(engine.LABEL_SERVER) != plan.server_id:
+        return False
+    published = (container.attrs.get("NetworkSettings", {}).get("Ports") or {}).get(f"{plan.port}/tcp") or []
+    port = urlsplit(entry.get("url", "")).port
+    if not any(str(binding.get("HostPort")) == str(port) for binding in published):
+        return False  # the port now belongs to something else
+    return answers(plan.vendor, entry.get("url", ""))
 
 
 @dataclass
@@ -171,49 +222,71 @@ class KeptServers:
         temporary.replace(self.path)
 
     def stop_all(self) -> list[str]:
-        """Stop every kept container; the ids of those stopped."""
-        stopped = []
-        for entry in self.load().values():
-            with contextlib.suppress(Exception):
-                stop_container_by_id(entry["container_id"])
-                stopped.append(entry["container_id"])
+        """Remove every kept container, and any a killed run left; the ids removed.
+
+        Kept containers are found by the ids recorded here and by their labels (a lost file
+        loses nothing). When the engine cannot be reached the file is left as it is, so
+        nothing is forgotten, and the error says why.
+        """
+        entries = self.load()
+        try:
+            docker = engine.client()
+        except ServerUnavailable as exc:
+            if not entries:
+                return []
+            raise ServerUnavailable(f"cannot stop the kept containers in {self.path}: {exc}") from None
+        from docker.errors import NotFound
+
+        removed = []
+        for entry in entries.values():
+            try:
+                docker.containers.get(entry.get("container_id", "")).remove(force=True, v=True)
+                removed.append(entry["container_id"])
+            except NotFound:
+                pass  # already gone
+        removed += [found for found in engine.remove_orphans(docker, include_kept=True) if found not in removed]
         self.path.unlink(missing_ok=True)
-        return stopped
+        return removed
 
 
-def build_container(plan: ContainerPlan) -> Any:
-    """The testcontainers object for a plan; raises ServerUnavailable when there is no Docker engine."""
+def build_container(plan: ContainerPlan, keep: bool = False) -> Any:
+    """testcontainers' own class for the vendor, its readiness wait bounded by the plan's timeout."""
     import importlib
 
-    try:
-        module = importlib.import_module(plan.module)
-    except ImportError:
-        raise ServerUnavailable(
-            f"server {plan.server_id!r}: testcontainers is not installed; "
-            f"pip install 'django-dbcompat[containers]' or set DBCOMPAT_URL_{plan.server_id.upper()}"
-        ) from None
-    from docker.errors import DockerException
+    from testcontainers.core.wait_strategies import ExecWaitStrategy, LogMessageWaitStrategy
 
-    try:
-        return getattr(module, plan.class_name)(plan.image, **plan.kwargs)
-    except DockerException:
-        raise ServerUnavailable(
-            f"no Docker engine; set DBCOMPAT_URL_{plan.server_id.upper()} to use an existing server"
-        ) from None
+    base = getattr(importlib.import_module(plan.module), plan.class_name)
+    timeout = plan.start_timeout
+
+    class Bounded(base):  # type: ignore[misc, valid-type]
+        def _connect(self) -> None:
+            if plan.class_name == "PostgresContainer":
+                # Upstream's own check, a query through psql inside the container.
+                password = self.password.replace("'", "'\"'\"'")
+                query = (
+                    f"PGPASSWORD='{password}' psql --username {self.username} --dbname {self.dbname} "
+                    "--host 127.0.0.1 -c 'select version();'"
+                )
+                strategy: Any = ExecWaitStrategy(["sh", "-c", query])
+            else:
+                message = READY_LOG.get(plan.class_name) or self.wait_strategy_check_string
+                strategy = LogMessageWaitStrategy(re.compile(message, flags=re.DOTALL | re.MULTILINE))
+            strategy.with_startup_timeout(timeout).wait_until_ready(self)
+
+    return Bounded(plan.image, labels=engine.labels(plan.server_id, keep), **plan.kwargs)
 
 
 def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer:
     from testcontainers.core.config import testcontainers_config
 
-    container = build_container(plan)
-    if keep:
-        # testcontainers' reaper removes a session's containers when it exits; kept ones must outlive it.
-        testcontainers_config.ryuk_disabled = True
-    # testcontainers' readiness waits read one global budget: tries x interval.
-    testcontainers_config.max_tries = max(1, int(plan.start_timeout / testcontainers_config.sleep_time))
+    # The harness owns the cleanup through labels (harness/servers/docker.py), not Ryuk.
+    testcontainers_config.ryuk_disabled = True
+    docker = engine.client()
+    engine.ensure_image(docker, plan.image)
+    container = build_container(plan, keep)
     try:
         container.start()
-        host = container.get_container_host_ip()
+        host = by_address(container.get_container_host_ip())
         port = int(container.get_exposed_port(plan.port))
     except BaseException as exc:
         said = _logs(container)
@@ -221,17 +294,39 @@ def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer
             container.stop()
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        hint = f"; the server said: {said}" if said else ""
-        hint, exc_text = redact(hint, [plan.password]), redact(str(exc), [plan.password])
-        raise ServerUnavailable(
-            f"server {plan.server_id!r} ({plan.image}) did not become ready within "
-            f"{plan.start_timeout}s: {exc_text}{hint}. "
-            f"Hint: raise {TIMEOUT_VARIABLE} or the matrix's start_timeout"
-        ) from None
+        raise ServerUnavailable(start_problem(plan, exc, said)) from None
     container_id = None
     with contextlib.suppress(Exception):
         container_id = str(container.get_wrapped_container().id)
     return StartedContainer(plan, container, plan.url(host, port), container_id)
+
+
+def start_problem(plan: ContainerPlan, exc: BaseException, said: str) -> str:
+    """Why a container did not come up: a readiness time-out, an early exit, or the engine's error."""
+    shown = f"server {plan.server_id!r} ({plan.image})"
+    hint = f"; the server said: {said}" if said else ""
+    detail = " ".join(str(exc).split())
+    if isinstance(exc, TimeoutError):
+        detail = detail.split(" Recent stdout:")[0]  # the logs follow once, below
+        text = (
+            f"{shown} did not become ready within {plan.start_timeout}s: {detail}{hint}. "
+            f"Hint: raise {TIMEOUT_VARIABLE} or the matrix's start_timeout"
+        )
+    elif isinstance(exc, RuntimeError) and "exited" in detail:
+        text = f"{shown} exited before it was ready: {detail.split(' Hint:')[0]}{hint}"
+    else:
+        text = f"{shown} could not be started: {type(exc).__name__}: {detail}{hint}"
+    return redact(text, [plan.password])
+
+
+def by_address(host: str) -> str:
+    """The host as an IPv4 address where it has one: "localhost" would mean a Unix socket to libmysqlclient."""
+    if host in ("localhost", "localhost.localdomain"):
+        return "127.0.0.1"
+    try:
+        return str(socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
+    except (OSError, IndexError):
+        return host
 
 
 def _logs(container: Any, limit: int = 2000) -> str:
