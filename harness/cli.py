@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"leave started containers running and reuse them next time (stop: dbcompat stop-servers; {KEPT})",
     )
 
-    commands.add_parser("stop-servers", help="stop the containers kept by --keep-servers")
+    commands.add_parser("stop-servers", help="remove the containers kept by --keep-servers and any a killed run left")
 
     report = commands.add_parser("report", help="render index.html, compat.md and results.json from results")
     report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
@@ -79,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("diff", help="what changed between two runs; exit 1 when something regressed")
     diff.add_argument("old", type=Path, help="the earlier results (a folder or a merged results.json)")
     diff.add_argument("new", type=Path, help="the later results")
+
+    images = commands.add_parser("images", help="server images built here from Debian's packages")
+    image_commands = images.add_subparsers(dest="images_command", required=True, metavar="COMMAND")
+    build = image_commands.add_parser(
+        "build",
+        help="build (or reuse) the images; prints 'export DBCOMPAT_IMAGE_<SERVER>=<tag>' lines for eval",
+    )
+    build.add_argument("servers", nargs="*", metavar="SERVER", help="server ids or globs (default: all Debian ships)")
+    build.add_argument("--mirror", help="Debian mirror (default: DBCOMPAT_DEBIAN_MIRROR, else deb.debian.org)")
+    build.add_argument("--log-dir", type=Path, help="where logs of failed steps are kept (default: .dbcompat/images)")
+    build.add_argument("--rebuild", action="store_true", help="build the server images again from fresh packages")
 
     tox = commands.add_parser("tox-ini", help="write tox.ini from the matrix")
     tox.add_argument("--matrix", type=Path, help=f"matrix file (default: {DEFAULT_MATRIX.name})")
@@ -208,8 +219,8 @@ def _run(args: argparse.Namespace) -> int:
 def _stop_servers(args: argparse.Namespace) -> int:
     from harness.servers.containers import KeptServers
 
-    stopped = KeptServers(KEPT).stop_all()
-    print(f"stopped {len(stopped)} kept containers")
+    removed = KeptServers(KEPT).stop_all()
+    print(f"removed {len(removed)} containers (kept by --keep-servers, or left by a run that was killed)")
     return EXIT_OK
 
 
@@ -262,6 +273,30 @@ def _tox_ini(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _images(args: argparse.Namespace) -> int:
+    from harness.images import BuiltImage, build_images, export_line, select_recipes
+    from harness.images.build import DEFAULT_LOG_DIR
+    from harness.images.recipes import DEFAULT_MIRROR
+
+    recipes = select_recipes(args.servers)
+
+    def say(text: str) -> None:
+        print(f"dbcompat images: {text}", file=sys.stderr, flush=True)
+
+    def done(image: BuiltImage) -> None:
+        print(export_line(image.recipe), flush=True)
+
+    build_images(
+        recipes,
+        mirror=args.mirror or os.environ.get("DBCOMPAT_DEBIAN_MIRROR") or DEFAULT_MIRROR,
+        log_dir=args.log_dir or DEFAULT_LOG_DIR,
+        rebuild=args.rebuild,
+        say=say,
+        done=done,
+    )
+    return EXIT_OK
+
+
 _COMMANDS = {
     "list": _list,
     "run": _run,
@@ -269,6 +304,7 @@ _COMMANDS = {
     "diff": _diff,
     "tox-ini": _tox_ini,
     "stop-servers": _stop_servers,
+    "images": _images,
 }
 
 

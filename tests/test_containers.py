@@ -226,18 +226,22 @@ def test_no_engine_keeps_its_reason_and_names_the_url_variable(matrix: Matrix, m
 # -- cleanup: labels, a killed run, kept servers -----------------------------------------------
 
 
-def test_the_pool_removes_its_containers_and_connects_by_ip(
-    docker: Any, matrix: Matrix, server_image: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_pool_removes_its_containers_and_connects_by_ip(docker: Any, matrix: Matrix, server_image: Any) -> None:
+    import ipaddress
+
     image = server_image("postgres15")
     pool = ServerPool({"DBCOMPAT_IMAGE_POSTGRES15": image})
-    provided = pool.provide(matrix.server("postgres15"))
-    assert provided.provider == "container"
-    assert provided.origin == f"container {image}"
-    assert provided.settings["HOST"] == "127.0.0.1"  # never "localhost": libmysqlclient would use a socket
-    mine = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
-    assert [c.labels[engine.LABEL_SERVER] for c in mine] == ["postgres15"]
-    pool.stop_all()
+    try:
+        provided = pool.provide(matrix.server("postgres15"))
+        assert provided.provider == "container"
+        assert provided.origin == f"container {image}"
+        assert provided.image == image
+        # An address, never "localhost" (which libmysqlclient takes for the Unix socket).
+        ipaddress.ip_address(provided.settings["HOST"])
+        mine = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
+        assert [c.labels[engine.LABEL_SERVER] for c in mine] == ["postgres15"]
+    finally:
+        pool.stop_all()
     assert not [c for c in engine.owned_containers(docker) if c.id == mine[0].id]
 
 
@@ -419,26 +423,34 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
     (project / "suites" / "models.py").write_text("")
     (project / "test_lost.py").write_text(CHECKS)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
-    child = subprocess.Popen(
-        [str(python), "-m", "pytest", f"--dbcompat-cell={cell.id}", f"--dbcompat-matrix={DEFAULT_MATRIX}",
-         f"--dbcompat-results={results}", "-p", "no:cacheprovider"],
-        cwd=project,
-        env={**without_urls(), "DBCOMPAT_IMAGE_POSTGRES15": image, "DOOMED_SIGNAL": str(flag)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    container = _wait_for_container(docker, child.pid, timeout=120)
-    deadline = time.monotonic() + 120
-    while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.05)
-    assert flag.exists(), "the check never started"
-    time.sleep(0.3)  # into pg_sleep
-    container.kill()
-    output, _ = child.communicate(timeout=120)
+    # As `dbcompat run` does: the run starts the container and hands the cell its URL.
+    pool = ServerPool({"DBCOMPAT_IMAGE_POSTGRES15": image})
+    try:
+        pool.provide(matrix.server("postgres15"))
+        handed: dict[str, str] = {}
+        pool.child_environ(handed)
+        (container,) = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
+        child = subprocess.Popen(
+            [str(python), "-m", "pytest", f"--dbcompat-cell={cell.id}", f"--dbcompat-matrix={DEFAULT_MATRIX}",
+             f"--dbcompat-results={results}", "-p", "no:cacheprovider"],
+            cwd=project,
+            env={**without_urls(), **handed, "DOOMED_SIGNAL": str(flag)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), "the check never started"
+        time.sleep(0.3)  # into pg_sleep
+        container.kill()
+        output, _ = child.communicate(timeout=120)
+    finally:
+        pool.stop_all()
     (written,) = results.glob("*.json")
     result = json.loads(written.read_text())
-    assert result["server"]["provider"] == "container"
+    assert (result["server"]["provider"], result["server"]["image"]) == ("container", image)
     assert result["status"] == "harness error", output
     assert result["reason"].startswith("server lost during lost.during: "), result["reason"]
     checks = {c["id"]: c for c in result["checks"]}

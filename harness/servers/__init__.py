@@ -237,4 +237,3 @@ class ServerPool:
                 started = self._containers.pop()
             with contextlib.suppress(Exception):  # stopping is best effort at exit
                 started.stop()
-

@@ -16,10 +16,12 @@ Kept containers (``--keep-servers``) are labelled so, and only ``stop-servers`` 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import platform
 import re
 import socket
+import threading
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -45,14 +47,33 @@ def labels(server_id: str, kept: bool) -> dict[str, str]:
     return {LABEL_OWNER: owner(), LABEL_SERVER: server_id, LABEL_KEPT: "true" if kept else "false"}
 
 
+# Servers start on threads of their own; importing testcontainers from several at once can
+# deadlock on its circular imports, so it is imported once, under this lock.
+_IMPORTING = threading.Lock()
+TESTCONTAINERS_MODULES = (
+    "testcontainers.core.config",
+    "testcontainers.core.docker_client",
+    "testcontainers.core.wait_strategies",
+    "testcontainers.community.mysql",
+    "testcontainers.community.postgres",
+    "testcontainers.community.oracle",
+)
+
+
+def load_testcontainers() -> None:
+    """Import every testcontainers module the harness uses; ImportError if it is not installed."""
+    with _IMPORTING:
+        for name in TESTCONTAINERS_MODULES:
+            importlib.import_module(name)
+
+
 def client() -> Any:
     """A docker-py client for the engine testcontainers uses; ServerUnavailable with the reason if none."""
     try:
+        load_testcontainers()
         from testcontainers.core.docker_client import DockerClient
     except ImportError:
-        raise EngineUnavailable(
-            "testcontainers is not installed: pip install 'django-dbcompat[containers]'"
-        ) from None
+        raise EngineUnavailable("testcontainers is not installed: pip install 'django-dbcompat[containers]'") from None
     from docker.errors import DockerException
 
     try:
