@@ -10,79 +10,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.results import JSONValue
+from harness.checks import CheckRecorder, check_id_of
 
-
-class NotApplicable(Exception):
-    """Raised by ``check.not_applicable``: the check cannot be run on this cell."""
-
-
-class CheckRecorder:
-    """What one check saw: the observation, Django's flags, and the SQL that ran."""
-
-    def __init__(self, check_id: str) -> None:
-        self.id = check_id
-        self.observed: JSONValue = None
-        self.has_observation = False
-        self.flags: dict[str, JSONValue] = {}
-        self.setup: dict[str, JSONValue] = {}
-        self.sql: list[str] = []
-
-    def observe(self, value: JSONValue) -> None:
-        """Record what the server and driver did (JSON-compatible values only)."""
-        if self.has_observation:
-            raise RuntimeError(f"check {self.id} observed twice; a check records one observation")
-        self.observed = _jsonable(value)
-        self.has_observation = True
-
-    def observe_exception(self, exc: BaseException) -> None:
-        """Record the full class name of an exception the server or Django raised."""
-        self.observe(f"{type(exc).__module__}.{type(exc).__qualname__}")
-
-    def flag(self, name: str, value: JSONValue, agrees: bool | None = None) -> None:
-        """Record a Django feature flag next to the observation.
-
-        ``agrees`` says whether what the server did is what the flag promises
-        (None where the flag says nothing about this observation).
-        """
-        self.flags[name] = {"value": _jsonable(value), "agrees": agrees}
-
-    def note(self, name: str, value: JSONValue) -> None:
-        """Record how the check was set up (a collation, a session time zone), for a reader to reproduce it."""
-        self.setup[name] = _jsonable(value)
-
-    def not_applicable(self, reason: str) -> None:
-        """End the check: it cannot be observed on this cell, for ``reason`` (a full sentence)."""
-        raise NotApplicable(reason)
-
-    def capture(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        """A Django execute wrapper that records every statement the check runs."""
-        shown = sql if not params else f"{sql}  -- params: {params!r}"
-        self.sql.append(shown if not many else f"{shown}  (executemany)")
-        return execute(sql, params, many, context)
-
-
-def _jsonable(value: Any) -> JSONValue:
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise TypeError(f"a check observes JSON values (str, int, float, bool, None, list, dict), not {value!r}")
-
-
-def check_id_of(item: pytest.Item) -> str:
-    """The stable id a test's ``@pytest.mark.check(...)`` gives it, parameters filled in."""
-    marker = item.get_closest_marker("check")
-    if marker is None or not marker.args:
-        raise pytest.UsageError(f"{item.nodeid} uses the check fixture without @pytest.mark.check(id)")
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return str(marker.args[0]).format(**params)
+if TYPE_CHECKING:
+    from harness.backends import Backend
 
 
 @pytest.fixture
@@ -107,9 +42,12 @@ def connection() -> Any:
 
 
 @pytest.fixture
-def backend(request: pytest.FixtureRequest) -> Any:
-    """The cell's :class:`harness.vendors.Backend`: vendor-specific setup SQL, never observations."""
-    from harness.vendors import backend_for
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The cell's :class:`harness.backends.Backend`: vendor-specific setup SQL, never observations.
+
+    A method with nothing for this vendor raises NotApplicable, which ends the check with its reason.
+    """
+    from harness.backends import backend_for
 
     plugin = request.config.pluginmanager.get_plugin("dbcompat-cell")
     if plugin is None:

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from packaging.version import Version
 
+from harness.backends import backend_for
 from harness.errors import UsageError
 from harness.versions import Target, parse_spec
 
@@ -75,7 +76,7 @@ class Server:
 
     @property
     def in_process(self) -> bool:
-        return self.vendor == "sqlite"
+        return backend_for(self.vendor).in_process
 
     @property
     def url_variable(self) -> str:

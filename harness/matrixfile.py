@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from harness.backends import backend_for
 from harness.errors import MatrixError
 from harness.matrix import DjangoRelease, Driver, Matrix, Server
 from harness.versions import VENDORS, SpecError, parse_spec, parse_version
@@ -160,9 +161,10 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 ("servers", index, "vendor"),
                 f"no driver talks to {server.vendor!r}; add a driver listing it under 'vendors'",
             )
-        if server.vendor == "sqlite":
+        backend = backend_for(server.vendor)
+        if backend.in_process:
             if server.image is not None:
-                raise fail(("servers", index, "image"), "SQLite runs in-process; remove 'image'")
+                raise fail(("servers", index, "image"), f"{backend.display_name} runs in-process; remove 'image'")
         else:
             if server.image is None:
                 raise fail(("servers", index), f"a {server.vendor} server needs 'image' (a container image)")

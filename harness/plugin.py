@@ -13,26 +13,26 @@ import dataclasses
 import importlib.metadata
 import os
 import signal
-import threading
-import traceback
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from harness.checks import CheckEnd, check_id_of, error_text, judge, looks_like_lost_connection, watchdog
 from harness.errors import raise_keyboard_interrupt
 from harness.fixtures import (  # noqa: F401  (fixtures)
-    NotApplicable,
     backend,
     check,
-    check_id_of,
     configured_connection,
     connection,
     raw_table,
     tables,
 )
 from harness.results import CheckResult, Outcome
+
+if TYPE_CHECKING:
+    from harness.claims import ClaimsTable
 
 _RECORD = "dbcompat"
 
@@ -62,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     name = config.getoption("dbcompat_cell")
     if not name:
         return
+    from harness.claims import CLAIMS
     from harness.errors import DbcompatError
     from harness.matrix import CELL_VARIABLE, DEFAULT_MATRIX, Cell, load_matrix
     from harness.session import CellSession, Probe, worker_id
@@ -85,14 +86,14 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None:
         session.adopt(Probe(**workerinput["dbcompat_probe"]))
         session.open(probe_first=False)
-        config.pluginmanager.register(CellPlugin(config, session, writes=False), "dbcompat-cell")
+        config.pluginmanager.register(CellPlugin(config, session, writes=False, claims=CLAIMS), "dbcompat-cell")
     elif _xdist_controller(config):
         # The controller runs no checks: it probes the server once and hands it to the workers.
         config.pluginmanager.register(_XdistController(session.probe()), "dbcompat-xdist")
-        config.pluginmanager.register(CellPlugin(config, session, writes=True), "dbcompat-cell")
+        config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS), "dbcompat-cell")
     else:
         session.open()
-        config.pluginmanager.register(CellPlugin(config, session, writes=True), "dbcompat-cell")
+        config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS), "dbcompat-cell")
 
 
 class _XdistController:
@@ -101,10 +102,6 @@ class _XdistController:
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["dbcompat_probe"] = dataclasses.asdict(self.probe)
-
-
-def _looks_like_lost_connection(observed: Any) -> bool:
-    return isinstance(observed, str) and observed.endswith(("OperationalError", "InterfaceError"))
 
 
 def _xdist_controller(config: pytest.Config) -> bool:
@@ -126,10 +123,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class CellPlugin:
     """The hooks of one cell's run; ``writes`` in the process that writes the results file."""
 
-    def __init__(self, config: pytest.Config, session: Any, writes: bool) -> None:
+    def __init__(self, config: pytest.Config, session: Any, writes: bool, claims: ClaimsTable) -> None:
         self.config = config
         self.session = session
         self.writes = writes
+        self.claims = claims
         self.written: Path | None = None
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -144,26 +142,20 @@ class CellPlugin:
             return (yield)
         from django.db import connections
 
-        from harness.vendors import backend_for
+        from harness.backends import backend_for
 
         limit = float(self.config.getoption("dbcompat_check_timeout"))
         wrapper = connections["default"]  # this thread's connection, the one the check uses
-        fired = threading.Event()
 
         def cancel() -> None:
-            fired.set()
             with contextlib.suppress(Exception):
                 backend_for(self.session.reported_vendor()).cancel(wrapper)
 
-        timer = threading.Timer(limit, cancel)
-        timer.daemon = True
-        timer.start()
-        try:
-            return (yield)
-        finally:
-            timer.cancel()
-            if fired.is_set():
-                item.dbcompat_timed_out = limit  # type: ignore[attr-defined]
+        with watchdog(limit, cancel) as dog:
+            try:
+                return (yield)
+            finally:
+                item.dbcompat_timed_out = dog.fired  # type: ignore[attr-defined]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
@@ -184,64 +176,24 @@ class CellPlugin:
         return report
 
     def _record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> CheckResult:
-        from harness.claims import CLAIMS
         from harness.results import redact
 
         session = self.session
-        recorder = getattr(item, "dbcompat_recorder", None)
-        check_id = check_id_of(item)
-        base: dict[str, Any] = {
-            "id": check_id,
-            "behaviour": check_id.split(".", 1)[0],
-            "duration": round(report.duration, 4),
-        }
-        if recorder is not None:
-            base.update(
-                flags=recorder.flags, setup=recorder.setup, sql=[redact(s, session.secrets) for s in recorder.sql]
-            )
-        skip_outcome = session.skip_outcome()
-        if skip_outcome is not None:
-            return CheckResult(**base, outcome=skip_outcome, reason=session.reason)
-        timed_out = getattr(item, "dbcompat_timed_out", None)
-        if timed_out is not None:
-            return CheckResult(
-                **base,
-                outcome=Outcome.HARNESS_ERROR,
-                error=f"the check did not finish within {timed_out:g}s (--dbcompat-check-timeout); "
-                "its statement was cancelled",
-            )
-        excinfo = call.excinfo
-        raised = excinfo is not None and not isinstance(excinfo.value, NotApplicable)
-        observed = getattr(recorder, "observed", None)
-        if raised or _looks_like_lost_connection(observed):
-            # A connection error, raised or observed, may be the server going away: then it is no finding.
-            text = "".join(traceback.format_exception_only(excinfo.type, excinfo.value)).strip() if excinfo else ""
-            lost = session.server_lost(check_id, redact(text or str(observed), session.secrets))
-            if lost is not None:
-                return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=lost)
-        if excinfo is not None:
-            if isinstance(excinfo.value, NotApplicable):
-                return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(excinfo.value))
-            text = "".join(traceback.format_exception_only(excinfo.type, excinfo.value)).strip()
-            if report.when == "teardown":
-                text = f"cleaning up after the check failed: {text}"
-            return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=redact(text, session.secrets))
-        if recorder is None or not recorder.has_observation:
-            return CheckResult(
-                **base, outcome=Outcome.HARNESS_ERROR, error="the check finished without observing anything"
-            )
-        target = session.target()
-        judgement = CLAIMS.judge(check_id, recorder.observed, target)
-        claim = judgement.claim
-        return CheckResult(
-            **base,
-            outcome=judgement.outcome,
-            observed=recorder.observed,
-            expected=judgement.expected,
-            claim=claim.statement if claim else None,
-            source=claim.source.cite(target.django_version) if claim else None,
-            source_url=claim.source.url(target.django_version) if claim else None,
+        skip = session.skip_outcome()
+        end = CheckEnd(
+            check_id=check_id_of(item),
+            duration=report.duration,
+            recorder=getattr(item, "dbcompat_recorder", None),
+            raised=call.excinfo.value if call.excinfo is not None else None,
+            phase=report.when,
+            timed_out=getattr(item, "dbcompat_timed_out", None),
+            skip=(skip, session.reason) if skip is not None else None,
         )
+        if end.skip is None and end.timed_out is None and looks_like_lost_connection(end):
+            # A connection error, raised or observed, may be the server going away: then it is no finding.
+            lost = session.server_lost(end.check_id, redact(error_text(end), session.secrets))
+            end = dataclasses.replace(end, lost=lost)
+        return judge(end, self.claims, session.target, session.secrets)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:

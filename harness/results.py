@@ -44,6 +44,13 @@ class CellStatus(StrEnum):
     HARNESS_ERROR = "harness error"
 
 
+# The outcome every check of a cell gets when the cell itself did not run.
+STATUS_OUTCOME = {
+    CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
+    CellStatus.UNAVAILABLE: Outcome.UNAVAILABLE,
+    CellStatus.HARNESS_ERROR: Outcome.HARNESS_ERROR,
+}
+
 # Field docstrings below become the descriptions in the shipped JSON Schema.
 _DOCUMENTED: Any = {"use_attribute_docstrings": True}
 

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.backends import backend_for
 from harness.errors import DbcompatError
 from harness.matrix import Cell
 from harness.results import (
+    STATUS_OUTCOME,
     CellResult,
     CellStatus,
     CheckResult,
@@ -35,17 +37,9 @@ from harness.results import (
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
 from harness.servers.throwaway import RUN_TOKEN_VARIABLE, Throwaway, create_statements, new_token, throwaway_name
-from harness.vendors import backend_for
 from harness.versions import Target, leading_version, parse_version, same_release
 
 SUITES_APP = "suites"
-
-
-_STATUS_OUTCOME = {
-    CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
-    CellStatus.UNAVAILABLE: Outcome.UNAVAILABLE,
-    CellStatus.HARNESS_ERROR: Outcome.HARNESS_ERROR,
-}
 
 
 @dataclass
@@ -62,6 +56,7 @@ class Probe:
 class CellSession:
     def __init__(self, cell: Cell, environ: Mapping[str, str], worker: str = "main") -> None:
         self.cell = cell
+        self.backend = backend_for(cell.server.vendor)
         self.environ = dict(environ)
         self.worker = worker
         self.token = self.environ.get(RUN_TOKEN_VARIABLE) or new_token()
@@ -80,7 +75,7 @@ class CellSession:
         self._throwaway = Throwaway()
         self._sqlite_dir: tempfile.TemporaryDirectory[str] | None = None
         self._secrets: list[str] = []
-        self._oracle_password = ""  # the throwaway Oracle user's, once there is one
+        self._throwaway_password = ""  # the throwaway user's, where the throwaway "database" is a user
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -138,7 +133,7 @@ class CellSession:
 
         Returns the check's error text then; None while the server is there (the error was the check's).
         """
-        if self.cell.server.vendor == "sqlite" or self.status is not CellStatus.RAN:
+        if self.backend.in_process or self.status is not CellStatus.RAN:
             return None
         probe = self._admin_connection()
         try:
@@ -188,7 +183,7 @@ class CellSession:
         from django.conf import settings
 
         assert self.provided is not None
-        if self.cell.server.vendor == "sqlite":
+        if self.backend.in_process:
             self._sqlite_dir = tempfile.TemporaryDirectory(prefix="dbcompat_")
             name = str(Path(self._sqlite_dir.name) / f"{throwaway_name(self.token, self.worker)}.sqlite3")
         else:
@@ -200,12 +195,11 @@ class CellSession:
             **self.provided.settings,
             "TEST": {"NAME": name},
         }
-        if self.cell.server.vendor == "oracle":
-            # On Oracle the throwaway "database" is a user in the server's database.
-            self._oracle_password = f"Dbc_{new_token()}{new_token()}"
-            self._secrets.append(self._oracle_password)
+        if self.backend.throwaway_is_user:
+            self._throwaway_password = f"Dbc_{new_token()}{new_token()}"
+            self._secrets.append(self._throwaway_password)
             database.update(
-                NAME=self._admin_database(), HOST="", PORT="", USER=name.upper(), PASSWORD=self._oracle_password
+                self.backend.throwaway_user_settings(name, self._throwaway_password, self._admin_database())
             )
         settings.configure(
             DATABASES={"default": database},
@@ -220,15 +214,7 @@ class CellSession:
     def _admin_database(self) -> str:
         """The NAME Django connects to as the URL's own user: never a database the harness drops."""
         assert self.provided is not None
-        vendor, named = self.cell.server.vendor, self.provided.admin_name
-        if vendor == "oracle":
-            # Pluggable databases are reached by service name: an Easy Connect string in NAME,
-            # HOST and PORT left empty (Django docs, ref/databases, Oracle notes > Full DSN and Easy Connect).
-            settings = self.provided.settings
-            return f"{settings.get('HOST')}:{settings.get('PORT') or 1521}/{named or 'FREEPDB1'}"
-        if vendor == "postgresql":
-            return named or "postgres"
-        return named or ""
+        return self.backend.admin_database(self.provided.settings, self.provided.admin_name)
 
     def _admin_connection(self) -> Any:
         """A connection outside Django's registry, as the URL's own user and database."""
@@ -238,13 +224,12 @@ class CellSession:
 
     def _admin_cursor(self, admin: Any) -> Any:
         """Where databases are created and dropped: outside any database, or (Oracle) as the admin user."""
-        return admin.cursor() if self.cell.server.vendor == "oracle" else admin._nodb_cursor()
+        return self.backend.admin_cursor(admin)
 
     def _read_server_version(self) -> None:
         from django.db import NotSupportedError, connections
 
-        vendor = self.cell.server.vendor
-        wrapper = connections["default"] if vendor == "sqlite" else self._admin_connection()
+        wrapper = connections["default"] if self.backend.in_process else self._admin_connection()
         try:
             try:
                 wrapper.ensure_connection()
@@ -257,24 +242,22 @@ class CellSession:
             raw = wrapper.connection
             if raw is None:
                 return
-            backend = backend_for(vendor)
-            self.version_reported = _read_one(raw, backend.version_sql)
+            self.version_reported = _read_one(raw, self.backend.version_sql)
             self.server_settings = {
                 name: _read_one(raw, sql, on_error="(not readable: {error})")
-                for name, sql in backend.settings_sql.items()
+                for name, sql in self.backend.settings_sql.items()
             }
         finally:
             wrapper.close()
 
     def _create_database(self) -> None:
-        vendor = self.cell.server.vendor
-        if vendor == "sqlite":
+        if self.backend.in_process:
             return  # the file appears on first connect, inside our own temporary folder
         assert self.database is not None
         from django import get_version
 
-        charset = backend_for(vendor).database_charset(parse_version(django_release(get_version())))
-        statements = create_statements(vendor, self.database, self._oracle_password, charset)
+        charset = self.backend.database_charset(parse_version(django_release(get_version())))
+        statements = create_statements(self.backend, self.database, self._throwaway_password, charset)
         admin = self._admin_connection()
         try:
             with self._admin_cursor(admin) as cursor:
@@ -291,10 +274,10 @@ class CellSession:
             return
         connections.close_all()
         admin = self._admin_connection()
-        vendor = self.cell.server.vendor
         try:
             with self._admin_cursor(admin) as cursor:
-                for statement in self._throwaway.drop_statements(vendor, self.database, force=self._can_force_drop()):
+                force = self._can_force_drop()
+                for statement in self._throwaway.drop_statements(self.backend, self.database, force=force):
                     cursor.execute(statement)
             self._throwaway.created.discard(self.database)
         finally:
@@ -302,8 +285,7 @@ class CellSession:
 
     def _can_force_drop(self) -> bool:
         """PostgreSQL 13+ can drop a database other sessions still hold (a check's stuck thread)."""
-        version = leading_version(self.version_reported or "")
-        return self.cell.server.vendor == "postgresql" and version is not None and version.major >= 13
+        return self.backend.can_force_drop(leading_version(self.version_reported or ""))
 
     def _check_driver(self) -> None:
         from django.db import connection
@@ -341,10 +323,8 @@ class CellSession:
         )
 
     def reported_vendor(self) -> str:
-        vendor = self.cell.server.vendor
-        if vendor in ("mysql", "mariadb") and self.version_reported:
-            return "mariadb" if "mariadb" in self.version_reported.lower() else "mysql"
-        return vendor
+        """The vendor the server's version string names: a URL given for MySQL may reach MariaDB."""
+        return self.backend.reported_vendor(self.version_reported)
 
     def driver_version(self) -> str | None:
         if self.cell.driver.distribution is None:
@@ -373,7 +353,7 @@ class CellSession:
 
     def skip_outcome(self) -> Outcome | None:
         """The outcome every check gets when the cell cannot run them."""
-        return _STATUS_OUTCOME.get(self.status)
+        return STATUS_OUTCOME.get(self.status)
 
     def record(self, nodeid: str, result: CheckResult) -> None:
         self.records[nodeid] = result

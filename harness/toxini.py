@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.matrix import DjangoRelease, Matrix
-from harness.render import environment
+from harness.report.render import environment
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ from functools import lru_cache
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-VENDORS = ("sqlite", "postgresql", "mysql", "mariadb", "oracle")
+from harness.backends import BACKENDS
+
+# The vendors the grammar knows: those with a backend (harness/backends/).
+VENDORS = tuple(BACKENDS)
 
 _TERM = re.compile(r"^(?P<kind>\+)?(?P<name>\*|[a-z][a-z0-9_]*)(?P<spec>[<>=!~].*)?$")
 _LEADING_VERSION = re.compile(r"\d+(?:\.\d+)*")

@@ -19,8 +19,6 @@ def test_iterator_server_side(check: CheckRecorder, connection: Any, backend: An
     from django.db import transaction
 
     sql = backend.open_cursors_sql()
-    if sql is None:
-        check.not_applicable(backend.reason("server_side_cursors"))
     tables(Person)
     Person.objects.bulk_create([Person(name=f"p{n}") for n in range(5)])
 

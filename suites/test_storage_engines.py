@@ -24,8 +24,6 @@ class _Rollback(Exception):
 @pytest.mark.check("storage-engines.default_engine")
 def test_default_engine(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
     sql = backend.table_engine_sql()
-    if sql is None:
-        check.not_applicable(backend.reason("storage_engine"))
     tables(Person)
     with connection.cursor() as cursor:
         cursor.execute(sql, [Person._meta.db_table])
@@ -37,8 +35,6 @@ def test_myisam_rollback(check: CheckRecorder, connection: Any, backend: Any, ra
     from django.db import transaction
 
     ddl = backend.myisam_table_sql("dbcompat_myisam")
-    if ddl is None:
-        check.not_applicable(backend.reason("storage_engine"))
     raw_table("dbcompat_myisam", ddl)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -58,8 +54,6 @@ def test_myisam_savepoint(check: CheckRecorder, connection: Any, backend: Any, r
     from suites.outcomes import value_or_error
 
     ddl = backend.myisam_table_sql("dbcompat_myisam_sp")
-    if ddl is None:
-        check.not_applicable(backend.reason("storage_engine"))
     raw_table("dbcompat_myisam_sp", ddl)
 
     def nested() -> int:
@@ -83,12 +77,8 @@ def test_myisam_savepoint(check: CheckRecorder, connection: Any, backend: Any, r
 def test_myisam_foreign_keys(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
     from suites.outcomes import outcome_of
 
-    parent, child = (
-        backend.myisam_table_sql("dbcompat_myisam_parent"),
-        backend.myisam_child_sql("dbcompat_myisam_child", "dbcompat_myisam_parent"),
-    )
-    if parent is None or child is None:
-        check.not_applicable(backend.reason("storage_engine"))
+    parent = backend.myisam_table_sql("dbcompat_myisam_parent")
+    child = backend.myisam_child_sql("dbcompat_myisam_child", "dbcompat_myisam_parent")
     raw_table("dbcompat_myisam_parent", parent)
     raw_table("dbcompat_myisam_child", child)
 

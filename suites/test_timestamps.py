@@ -33,8 +33,6 @@ def shift(column: str, use_tz: bool, check: CheckRecorder, connection: Any, back
 
     table = LegacyStamp._meta.db_table
     ddl = backend.legacy_timestamp_table_sql(table)
-    if ddl is None:
-        check.not_applicable(backend.reason("legacy_timestamp"))
     raw_table(table, ddl)
     check.note("session_time_zone", SESSION_OFFSET)
     check.note("TIME_ZONE", DJANGO_TIME_ZONE)
@@ -82,8 +80,6 @@ def test_datetime_shift(check: CheckRecorder, connection: Any, backend: Any, raw
 @pytest.mark.check("timestamp-use-tz.zoneinfo")
 def test_zoneinfo(check: CheckRecorder, connection: Any, backend: Any) -> None:
     sql = backend.time_zone_tables_sql()
-    if sql is None:
-        check.not_applicable(backend.reason("time_zone_tables"))
 
     def loaded() -> bool:
         with connection.cursor() as cursor:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+from pathlib import Path
+
 import pytest
 from packaging.version import Version
 
-from harness.claims import CLAIMS, Claim, ClaimsTable, Expect, IsA, Source
+from harness.claims import BEHAVIOURS, CLAIMS, Claim, ClaimsTable, Expect, IsA, Source
 from harness.results import Outcome
-from harness.versions import SpecError, Target
+from harness.versions import SpecError, Target, parse_spec
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SOURCE = Source("ref/databases", "MariaDB notes > Row locking", "5.2")
 
@@ -31,7 +37,6 @@ def target(
 def claim(check: str, *expect: Expect, django: str = "*") -> Claim:
     return Claim(
         check=check,
-        behaviour=check.split(".")[0],
         statement=f"The docs on {check}.",
         source=SOURCE,
         expect=expect,
@@ -47,6 +52,8 @@ def table() -> ClaimsTable:
             claim("locking.nowait", Expect("mariadb<10.6", False), Expect("mariadb>=10.6", True)),
             claim("types.json", Expect("oracle", "CLOB"), Expect("*", "native")),
             claim("types.uuid", Expect("postgresql", "uuid")),  # nothing for other vendors
+            claim("engines.default", Expect(("mysql", "mariadb"), "InnoDB")),
+            claim("locking.of", Expect(("postgresql", "mysql>=8.0.1"), True), Expect("*", False)),
             claim("driver.server_side_cursors", Expect("+psycopg<3.1", False), Expect("*", True)),
             claim("returning.insert", Expect("*", 1)),
             claim("returning.columns", Expect("*", ("id", "name"))),
@@ -114,6 +121,51 @@ def test_first_matching_expect_wins_in_order_given() -> None:
     oracle = target(vendor="oracle", server="23.0", driver="oracledb")
     assert table.judge("types.json", "CLOB", oracle).outcome is Outcome.DIFFERS
     assert table.judge("types.json", "CLOB", oracle).expected == "native"
+
+
+@pytest.mark.parametrize(
+    ("vendor", "server", "outcome"),
+    [
+        ("mysql", "8.0.36", Outcome.AS_DOCUMENTED),
+        ("mariadb", "10.11.19", Outcome.AS_DOCUMENTED),
+        ("postgresql", "15.20", Outcome.NO_CLAIM),
+        ("sqlite", "3.45.1", Outcome.NO_CLAIM),
+    ],
+)
+def test_one_expect_for_several_specs(table: ClaimsTable, vendor: str, server: str, outcome: Outcome) -> None:
+    # ("mysql", "mariadb") reads "MySQL or MariaDB": either spec matching is enough.
+    judgement = table.judge("engines.default", "InnoDB", target(vendor=vendor, server=server))
+    assert judgement.outcome is outcome
+    assert judgement.expected == ("InnoDB" if outcome is Outcome.AS_DOCUMENTED else None)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "server", "expected"),
+    [
+        ("postgresql", "15.20", True),
+        ("mysql", "8.0.1", True),
+        ("mysql", "8.0.0", False),  # neither spec holds: the next expectation decides
+        ("mariadb", "10.11.19", False),
+    ],
+)
+def test_several_specs_keep_their_version_terms(table: ClaimsTable, vendor: str, server: str, expected: bool) -> None:
+    judgement = table.judge("locking.of", expected, target(vendor=vendor, server=server))
+    assert judgement.outcome is Outcome.AS_DOCUMENTED
+
+
+def test_several_specs_are_one_expectation_in_the_order_given() -> None:
+    cell = target(vendor="mariadb")
+    first = ClaimsTable([claim("x.y", Expect(("mysql", "mariadb"), "both"), Expect("mariadb", "only"))])
+    assert first.judge("x.y", "both", cell).outcome is Outcome.AS_DOCUMENTED
+    second = ClaimsTable([claim("x.y", Expect("mariadb", "only"), Expect(("mysql", "mariadb"), "both"))])
+    assert second.judge("x.y", "only", cell).outcome is Outcome.AS_DOCUMENTED
+    assert Expect("mariadb", 1).matches(cell) and Expect(("mysql", "mariadb"), 1).matches(cell)
+    assert not Expect(("mysql", "postgresql"), 1).matches(cell)
+
+
+def test_behaviour_is_the_first_part_of_the_check_id() -> None:
+    assert claim("row-locking.nowait.flag", Expect("*", True)).behaviour == "row-locking"
+    assert claim("fields.text_unique", Expect("*", True)).behaviour == "fields"
 
 
 @pytest.mark.parametrize(
@@ -239,11 +291,32 @@ def test_nested_values_compare_like_json(observed: object, expected: object, out
         claim("x.y", Expect("*", True), Expect("*>=1", False)),
         claim("x.y", Expect("*", True), django="django>=five"),
         claim("x.y", Expect("*", True), django="Django>=5.0"),
+        claim("x.y", Expect(("mysql", "mariadb<ten"), True)),
+        claim("x.y", Expect(("mysql", ""), True)),
+        claim("x.y", Expect((), True)),
     ],
 )
 def test_an_invalid_spec_fails_when_the_table_is_built(bad: Claim) -> None:
     with pytest.raises(SpecError):
         ClaimsTable([claim("ok.check", Expect("*", 1)), bad])
+
+
+@pytest.mark.parametrize("spec", ["mariadb<ten", "", "mssql", "*>=1", "+*", "django>=five"])
+def test_a_bad_spec_among_several_says_what_the_grammar_says(spec: str) -> None:
+    with pytest.raises(SpecError) as alone:
+        parse_spec(spec)
+    for expect in (Expect(spec, True), Expect(("mysql", spec), True), Expect((spec, "mariadb"), True)):
+        with pytest.raises(SpecError) as among:
+            ClaimsTable([claim("x.y", expect)])
+        assert str(among.value) == str(alone.value)
+
+
+def test_no_spec_at_all_is_an_empty_spec() -> None:
+    with pytest.raises(SpecError) as empty:
+        parse_spec("")
+    with pytest.raises(SpecError) as none:
+        ClaimsTable([claim("x.y", Expect((), True))])
+    assert str(none.value) == str(empty.value)
 
 
 def test_source() -> None:
@@ -296,38 +369,54 @@ def _shipped_claims() -> list[Claim]:
 @pytest.mark.parametrize("shipped", _shipped_claims(), ids=lambda c: f"{c.check}[{c.django}]")
 def test_shipped_claims_have_statement_and_source(shipped: Claim) -> None:
     assert shipped.statement.strip()
-    assert shipped.behaviour.strip()
+    assert shipped.behaviour in BEHAVIOURS
     assert shipped.expect
     assert isinstance(shipped.source, Source)
     assert str(shipped.source).startswith("Django ")
     assert shipped.source.url().startswith("https://docs.djangoproject.com/en/")
 
 
+def _published(suite: Path) -> set[str]:
+    """The check ids a suite publishes, its per-option ids spelt out."""
+    text = suite.read_text(encoding="utf-8")
+    published: set[str] = set()
+    for check_id in re.findall(r'@pytest\.mark\.check\("([^"]+)"\)', text):
+        options = re.findall(r'"(\w+)": \(\{', text) if "{option}" in check_id else [""]
+        published.update(check_id.format(option=option) for option in options)
+    return published
+
+
 def test_every_claim_is_about_a_check_some_suite_publishes() -> None:
     # A claim whose check no suite runs would never be judged: a typo in an id, or a check gone.
-    import re
-    from pathlib import Path
-
-    suites = Path(__file__).resolve().parent.parent / "suites"
-    published: set[str] = set()
-    for path in suites.glob("test_*.py"):
-        text = path.read_text(encoding="utf-8")
-        for check_id in re.findall(r'@pytest\.mark\.check\("([^"]+)"\)', text):
-            options = re.findall(r'"(\w+)": \(\{', text) if "{option}" in check_id else [""]
-            published.update(check_id.format(option=option) for option in options)
+    published = set().union(*(_published(path) for path in (ROOT / "suites").glob("test_*.py")))
     assert "row-locking.nowait.flag" in published and "smoke.round_trip" in published
     claimed = {claim.check for claim in _shipped_claims()}
     assert claimed - published == set()
 
 
-def test_readme_lists_every_published_check() -> None:
-    import re
-    from pathlib import Path
+def test_claims_modules_mirror_the_suites() -> None:
+    # suites/test_<name>.py and harness/claims/<name>.py go together: a check's claims are found
+    # from its suite's name, and the table holds every module's claims.
+    suites = {path.stem.removeprefix("test_"): path for path in (ROOT / "suites").glob("test_*.py")}
+    modules = {
+        path.stem
+        for path in (ROOT / "harness" / "claims").glob("*.py")
+        if path.stem not in ("__init__", "model", "recipes")
+    }
+    assert modules == set(suites)
+    assembled: list[Claim] = []
+    for name in sorted(modules):
+        claims = importlib.import_module(f"harness.claims.{name}").CLAIMS
+        assert claims, f"harness/claims/{name}.py has no claims"
+        strays = {c.check for c in claims} - _published(suites[name])
+        assert strays == set(), f"harness/claims/{name}.py claims checks that suites/test_{name}.py does not publish"
+        assembled.extend(claims)
+    assert sorted(map(id, assembled)) == sorted(map(id, _shipped_claims()))
 
-    root = Path(__file__).resolve().parent.parent
-    readme = root / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    for path in (root / "suites").glob("test_*.py"):
+
+def test_readme_lists_every_published_check() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in (ROOT / "suites").glob("test_*.py"):
         for check_id in re.findall(r'@pytest\.mark\.check\("([^"]+)"\)', path.read_text(encoding="utf-8")):
             shown = check_id.replace("{option}", "{nowait,skip_locked,of,no_key}")
             assert f"`{shown}`" in text, f"README's check list lacks {check_id}"

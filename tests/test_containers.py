@@ -456,3 +456,10 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
     checks = {c["id"]: c for c in result["checks"]}
     assert checks["lost.before"]["observed"] == 1
     assert checks["lost.after"]["reason"].startswith("server lost during lost.during")
+
+
+def test_the_pulls_hint_names_images_build_only_for_servers_debian_ships() -> None:
+    from harness.servers.containers import build_hint
+
+    assert build_hint("postgres15") == "; or build one from Debian's packages: dbcompat images build postgres15"
+    assert build_hint("mysql84") == ""  # Debian ships no MySQL 8.4: only its official image has it

@@ -22,10 +22,10 @@ from harness.claims import Claim, ClaimsTable, Expect, Source
 
 SOURCE = Source("ref/databases", "Test section")
 claims.CLAIMS = ClaimsTable([
-    Claim("demo.matches", "demo", "One plus one is two.", SOURCE, (Expect("*", 2),)),
-    Claim("demo.differs", "demo", "SQLite is documented to say 3 here.", SOURCE,
+    Claim("demo.matches", "One plus one is two.", SOURCE, (Expect("*", 2),)),
+    Claim("demo.differs", "SQLite is documented to say 3 here.", SOURCE,
           (Expect("sqlite", 3), Expect("*", 2))),
-    Claim("demo.only_elsewhere", "demo", "Only PostgreSQL is documented.", SOURCE,
+    Claim("demo.only_elsewhere", "Only PostgreSQL is documented.", SOURCE,
           (Expect("postgresql", 1),)),
 ])
 """

@@ -13,12 +13,12 @@ import pytest
 from harness import __version__
 from harness.cli import main
 from harness.report import SCHEMA_PATH, results_schema, write_reports
+from harness.report.build import build_report
 from harness.report.diff import diff_results, has_regressions
 from harness.report.html import render_html
 from harness.report.markdown import compress, render_markdown
-from harness.report.model import build_report
 from harness.results import Outcome, load_results, write_result
-from tests.reportdata import results
+from tests.reportdata import cell, check, results
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("DBCOMPAT_UPDATE_GOLDENS") == "1"
@@ -41,7 +41,27 @@ def test_html_golden() -> None:
 
 
 def test_markdown_golden() -> None:
-    golden("compat.md", render_markdown(results()))
+    golden("compat.md", render_markdown(build_report(results())))
+
+
+def test_markdown_is_a_view_of_the_report_whatever_order_results_come_in() -> None:
+    # Two MariaDB servers and two drivers: the groups of an entry follow the report's columns
+    # (server, driver, Django version), so the order results are passed in does not matter.
+    rows = results()
+    more = cell(
+        "mariadb106-connector-django52",
+        "mariadb",
+        "10.6",
+        "10.6.21-MariaDB",
+        "connector",
+        "5.2.19",
+        [check("collation.default", Outcome.NOT_APPLICABLE, reason="Not here.")],
+    )
+    forward, backward = render_markdown(build_report([*rows, more])), render_markdown(build_report([more, *rows[::-1]]))
+    assert forward == backward
+    (line,) = [line for line in forward.splitlines() if line.startswith("| `collation.default`")]
+    # An observation is followed by a dash; an outcome without one is not, group by group.
+    assert line.endswith("| – 10.6 (connector) · ✗ utf8mb4\\_general\\_ci — 10.11 (mysqlclient) | ")
 
 
 def test_compress_versions_into_ranges() -> None:

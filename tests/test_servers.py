@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from harness.backends import backend_for
 from harness.errors import ServerUnavailable, UnsafeOperation, UsageError
 from harness.matrix import Matrix
 from harness.servers import ServerPool, locate_server
@@ -164,32 +165,32 @@ def test_throwaway_names_are_prefixed_and_fit_every_vendor() -> None:
 @pytest.mark.parametrize("name", ["test", "postgres", "dbcompat", "app_dbcompat_x", 'dbcompat_x"; DROP'])
 def test_refuses_names_it_would_not_create(name: str) -> None:
     with pytest.raises(UnsafeOperation, match="refusing"):
-        create_statements("postgresql", name)
+        create_statements(backend_for("postgresql"), name)
     with pytest.raises(UnsafeOperation, match="refusing"):
-        drop_statements("mysql", name)
+        drop_statements(backend_for("mysql"), name)
 
 
 def test_drops_only_what_it_created() -> None:
     throwaway = Throwaway()
     with pytest.raises(UnsafeOperation, match="this run did not create it"):
-        throwaway.drop_statements("postgresql", "dbcompat_other_main")
+        throwaway.drop_statements(backend_for("postgresql"), "dbcompat_other_main")
     throwaway.mark_created("dbcompat_mine_main")
-    assert throwaway.drop_statements("postgresql", "dbcompat_mine_main") == [
+    assert throwaway.drop_statements(backend_for("postgresql"), "dbcompat_mine_main") == [
         'DROP DATABASE IF EXISTS "dbcompat_mine_main"'
     ]
 
 
 def test_vendor_statements() -> None:
-    assert create_statements("mariadb", "dbcompat_a_main") == ["CREATE DATABASE `dbcompat_a_main`"]
-    assert create_statements("mysql", "dbcompat_a_main", charset="utf8mb4") == [
+    assert create_statements(backend_for("mariadb"), "dbcompat_a_main") == ["CREATE DATABASE `dbcompat_a_main`"]
+    assert create_statements(backend_for("mysql"), "dbcompat_a_main", charset="utf8mb4") == [
         "CREATE DATABASE `dbcompat_a_main` CHARACTER SET utf8mb4"
     ]
-    oracle = create_statements("oracle", "dbcompat_a_main", "Pw_1")
+    oracle = create_statements(backend_for("oracle"), "dbcompat_a_main", "Pw_1")
     assert oracle[0] == (
         'CREATE USER "DBCOMPAT_A_MAIN" IDENTIFIED BY "Pw_1" DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS'
     )
     assert "CREATE SESSION" in oracle[1] and "CREATE TABLE" in oracle[1]
-    assert drop_statements("oracle", "dbcompat_a_main") == ['DROP USER "DBCOMPAT_A_MAIN" CASCADE']
+    assert drop_statements(backend_for("oracle"), "dbcompat_a_main") == ['DROP USER "DBCOMPAT_A_MAIN" CASCADE']
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 """The claims table: what the Django docs say each backend does, with sources.
 
-One module per behaviour holds its claims; this package assembles them into
-``CLAIMS``, the only place the harness looks up what a check should observe.
+Each suite's claims are in the module of the same name: those of the checks in
+``suites/test_fields.py`` are in ``harness/claims/fields.py``. This package
+assembles them into ``CLAIMS``, the only place the harness looks up what a check
+should observe.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from harness.claims import (
     collation,
     connections,
+    cursors,
     empty_string,
     fields,
     identifiers,
@@ -16,6 +19,8 @@ from harness.claims import (
     row_locking,
     sequence_reset,
     smoke,
+    sqlite_locking,
+    storage_engines,
     timestamps,
     transactions,
     typecasting,
@@ -55,7 +60,10 @@ CLAIMS = ClaimsTable(
         *fields.CLAIMS,
         *transactions.CLAIMS,
         *connections.CLAIMS,
+        *storage_engines.CLAIMS,
+        *sqlite_locking.CLAIMS,
         *identifiers.CLAIMS,
+        *cursors.CLAIMS,
         *lobs.CLAIMS,
     ]
 )

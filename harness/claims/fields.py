@@ -6,18 +6,7 @@ from harness.claims.model import AtLeast, Claim, Expect, IsA, Source
 
 CLAIMS = [
     Claim(
-        check="sqlite-locking.timeout",
-        behaviour="sqlite-locking",
-        statement=(
-            "A write that finds another connection holding SQLite's lock waits up to the timeout option, "
-            "then raises OperationalError: database is locked; a longer timeout lets it wait for the lock."
-        ),
-        source=Source("ref/databases", 'SQLite notes > "Database is locked" errors'),
-        expect=(Expect("sqlite", {"timeout 0.2": IsA("django.db.utils.OperationalError"), "timeout 5": "ok"}),),
-    ),
-    Claim(
         check="fields.decimal_19_digits",
-        behaviour="fields",
         statement=(
             "SQLite has no real decimal type: decimals are stored as REAL (8-byte floating point), so 19 "
             "significant digits do not survive; a DecimalField is a fixed-precision decimal elsewhere."
@@ -27,7 +16,6 @@ CLAIMS = [
     ),
     Claim(
         check="fields.decimal_sum",
-        behaviour="fields",
         statement=(
             "SQLite's REAL cannot do correctly-rounded decimal arithmetic: a SUM of 19-digit decimals is "
             "not exact; DecimalField is exact elsewhere."
@@ -37,7 +25,6 @@ CLAIMS = [
     ),
     Claim(
         check="fields.json_round_trip",
-        behaviour="fields",
         statement=(
             "JSONField is supported on MariaDB, MySQL, Oracle, PostgreSQL, and SQLite (with the JSON1 "
             "extension, enabled by default from SQLite 3.38)."
@@ -47,56 +34,47 @@ CLAIMS = [
     ),
     Claim(
         check="fields.datetime_microseconds",
-        behaviour="fields",
         statement=(
             "MySQL stores fractional seconds when the column definition includes them (DATETIME(6)), "
             "as the columns Django creates do."
         ),
         source=Source("ref/databases", "MySQL notes > Fractional seconds support for Time and DateTime fields"),
-        expect=(Expect("mysql", 123456), Expect("mariadb", 123456)),
+        expect=(Expect(("mysql", "mariadb"), 123456),),
     ),
     Claim(
         check="fields.overlong_string",
-        behaviour="fields",
         statement=(
             "MySQL's default sql_mode contains STRICT_TRANS_TABLES, which turns truncation on insertion into an error."
         ),
         source=Source("ref/databases", "MySQL notes > Setting sql_mode"),
-        expect=(Expect("mysql", IsA("django.db.utils.DataError")), Expect("mariadb", IsA("django.db.utils.DataError"))),
+        expect=(Expect(("mysql", "mariadb"), IsA("django.db.utils.DataError")),),
     ),
     Claim(
         check="fields.overlong_string_non_strict",
-        behaviour="fields",
         statement=(
             "Without a strict sql_mode MySQL truncates data on insertion (a warning, not an error): "
             "a CharField(max_length=10) keeps 10 characters."
         ),
         source=Source("ref/databases", "MySQL notes > Setting sql_mode"),
-        expect=(Expect("mysql", 10), Expect("mariadb", 10)),
+        expect=(Expect(("mysql", "mariadb"), 10),),
     ),
     Claim(
         check="fields.text_unique",
-        behaviour="fields",
         statement=(
             "MySQL can index only the first N characters of a TEXT column, so a TextField cannot be "
             'unique=True: "BLOB/TEXT column used in key specification without a key length".'
         ),
         source=Source("ref/databases", "MySQL notes > Notes on specific fields > TextField limitations"),
-        expect=(
-            Expect("mysql", IsA("django.db.utils.DatabaseError")),
-            Expect("mariadb", IsA("django.db.utils.DatabaseError")),
-        ),
+        expect=(Expect(("mysql", "mariadb"), IsA("django.db.utils.DatabaseError")),),
     ),
     Claim(
         check="fields.longest_unique_varchar",
-        behaviour="fields",
         statement=("On MySQL a unique CharField may be restricted to max_length 255; up to 255 characters work."),
         source=Source("ref/databases", "MySQL notes > Notes on specific fields > Character fields"),
-        expect=(Expect("mysql", AtLeast(255)), Expect("mariadb", AtLeast(255))),
+        expect=(Expect(("mysql", "mariadb"), AtLeast(255)),),
     ),
     Claim(
         check="fields.char_db_index_indexes",
-        behaviour="fields",
         statement=(
             "For db_index=True on a varchar or text column, Django creates an additional index with a "
             "LIKE-friendly operator class on PostgreSQL: two indexes."

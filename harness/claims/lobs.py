@@ -10,7 +10,6 @@ ERROR = IsA("django.db.utils.DatabaseError")
 CLAIMS = [
     Claim(
         check="lobs.distinct_with_text",
-        behaviour="lobs",
         statement=(
             "Oracle stores TextField as NCLOB, which cannot be in a SELECT DISTINCT list (ORA-00932); "
             "defer() of the TextField is the workaround."
@@ -20,24 +19,21 @@ CLAIMS = [
     ),
     Claim(
         check="lobs.index_on_text",
-        behaviour="lobs",
         statement=(
             "LOB columns may not be used in indexes on Oracle; MySQL can index only the first N characters "
             "of a TEXT column."
         ),
         source=TEXTFIELD,
-        expect=(Expect("oracle", False), Expect("mysql", False), Expect("mariadb", False)),
+        expect=(Expect(("oracle", "mysql", "mariadb"), False),),
     ),
     Claim(
         check="lobs.text_primary_key",
-        behaviour="lobs",
         statement="LOB columns (Oracle's TextField) may not be used as primary keys.",
         source=TEXTFIELD,
         expect=(Expect("oracle", ERROR),),
     ),
     Claim(
         check="lobs.returning_into_off",
-        behaviour="lobs",
         statement=(
             "With use_returning_into False the Oracle backend reads an AutoField's value with a separate "
             "SELECT instead of RETURNING INTO: the saved row still gets its pk."
@@ -47,7 +43,6 @@ CLAIMS = [
     ),
     Claim(
         check="lobs.type_named_fields",
-        behaviour="lobs",
         statement=(
             "On Oracle, fields named after Oracle data types (date, timestamp, number, float) may fail "
             "with ORA-06552, although Django quotes every identifier."
@@ -57,7 +52,6 @@ CLAIMS = [
     ),
     Claim(
         check="postgresql-binding.server_side_binding",
-        behaviour="postgresql-binding",
         statement="The server_side_binding option is ignored with psycopg2: both ways bind on the client.",
         source=Source("ref/databases", "PostgreSQL notes > Server-side parameters binding"),
         expect=(Expect("+psycopg2", {"default": "ok", "server_side_binding": "ok"}),),

@@ -4,7 +4,9 @@ A check observes; only the claims know what each vendor is documented to do.
 Each :class:`Claim` is the docs' statement (paraphrased), where it comes from,
 and the expected observation: a list of ``Expect(spec, value)`` read top to
 bottom, the first whose spec matches the cell winning, so a vendor or version
-overrides only where it differs from the general case. When the docs change
+overrides only where it differs from the general case. Where the docs say the
+same of several backends, one ``Expect`` names them all:
+``Expect(("mysql", "mariadb"), True)``. When the docs change
 between Django releases, a check has one claim per range of Django versions
 (``django=``), and each cell is judged by its own Django's docs.
 """
@@ -18,7 +20,7 @@ from typing import Any
 from packaging.version import Version
 
 from harness.results import Outcome
-from harness.versions import Target, parse_spec
+from harness.versions import Spec, Target, parse_spec
 
 
 @dataclass(frozen=True)
@@ -116,23 +118,38 @@ def _resolve(path: str) -> Any:
 
 @dataclass(frozen=True)
 class Expect:
-    when: str  # a spec, see harness.versions
+    """``value`` is expected wherever one of the specs in ``when`` matches (see harness.versions)."""
+
+    when: str | tuple[str, ...]  # one spec, or several: "mysql or mariadb" is ("mysql", "mariadb")
     value: Any
+
+    def specs(self) -> tuple[Spec, ...]:
+        """The parsed specs; :class:`SpecError` for a bad one, or for none at all."""
+        texts = (self.when,) if isinstance(self.when, str) else self.when
+        # No spec at all is an empty spec, and is refused with the same message.
+        return tuple(parse_spec(text) for text in texts or ("",))
+
+    def matches(self, target: Target) -> bool:
+        return any(spec.matches(target) for spec in self.specs())
 
 
 @dataclass(frozen=True)
 class Claim:
-    check: str  # the stable check id
-    behaviour: str
+    check: str  # the stable check id, "behaviour.what"
     statement: str
     source: Source
     expect: tuple[Expect, ...]
     django: str = "*"  # which Django versions' docs make this claim
 
+    @property
+    def behaviour(self) -> str:
+        """The behaviour the check belongs to: the first part of its id."""
+        return self.check.split(".", 1)[0]
+
     def expected_for(self, target: Target) -> tuple[bool, Any]:
         """(True, value) for the first expectation matching ``target``; (False, None) if none does."""
         for expectation in self.expect:
-            if parse_spec(expectation.when).matches(target):
+            if expectation.matches(target):
                 return True, expectation.value
         return False, None
 
@@ -150,7 +167,7 @@ class ClaimsTable:
         for claim in claims:
             parse_spec(claim.django)
             for expectation in claim.expect:
-                parse_spec(expectation.when)
+                expectation.specs()
             self._claims.setdefault(claim.check, []).append(claim)
 
     def __contains__(self, check_id: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from packaging.version import Version
 
 from harness.claims.model import Expect
-from harness.versions import Target, parse_spec
+from harness.versions import Target
 
 RECIPES: dict[str, tuple[Expect, ...]] = {
     # ref/databases, MySQL notes > Creating your database: CREATE DATABASE <dbname> CHARACTER SET ...
@@ -22,6 +22,6 @@ RECIPES: dict[str, tuple[Expect, ...]] = {
 def recipe(name: str, django: Version) -> str:
     target = Target(vendor="", server_version=None, driver="", driver_version=None, django_version=django)
     for expectation in RECIPES[name]:
-        if parse_spec(expectation.when).matches(target):
+        if expectation.matches(target):
             return str(expectation.value)
     raise KeyError(f"recipe {name!r} has nothing for Django {django}")

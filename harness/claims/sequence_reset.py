@@ -9,7 +9,6 @@ MANUAL_PK = Source("ref/databases", "PostgreSQL notes > Manually-specifying valu
 CLAIMS = [
     Claim(
         check="sequence-reset.collision_after_manual_pk",
-        behaviour="sequence-reset",
         statement=(
             "Assigning an auto-incrementing primary key by hand does not update PostgreSQL's identity "
             "sequence, so the next row without a pk collides: IntegrityError."
@@ -19,14 +18,12 @@ CLAIMS = [
     ),
     Claim(
         check="sequence-reset.sqlsequencereset_statements",
-        behaviour="sequence-reset",
         statement="On PostgreSQL, sqlsequencereset generates the SQL statements that reset the sequence.",
         source=MANUAL_PK,
         expect=(Expect("postgresql", AtLeast(1)),),
     ),
     Claim(
         check="sequence-reset.fixed_after_reset",
-        behaviour="sequence-reset",
         statement="After running what sqlsequencereset printed, the next row without a pk is created.",
         source=MANUAL_PK,
         expect=(Expect("postgresql", "ok"),),

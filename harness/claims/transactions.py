@@ -7,7 +7,6 @@ from harness.claims.model import Claim, Expect, Source
 CLAIMS = [
     Claim(
         check="transactions.nested_atomic_rollback",
-        behaviour="transactions",
         statement=(
             "atomic blocks nest: an inner block that fails rolls back to its savepoint, and the outer "
             "block's work is kept."
@@ -17,7 +16,6 @@ CLAIMS = [
     ),
     Claim(
         check="transactions.isolation_level",
-        behaviour="transactions",
         statement=(
             "Django's connections use READ COMMITTED: like PostgreSQL itself, and instead of MySQL's "
             "default, REPEATABLE READ."
@@ -25,8 +23,7 @@ CLAIMS = [
         source=Source("ref/databases", "PostgreSQL notes > Isolation level; MySQL notes > Isolation level"),
         expect=(
             Expect("postgresql", "read committed"),
-            Expect("mysql", "READ-COMMITTED"),
-            Expect("mariadb", "READ-COMMITTED"),
+            Expect(("mysql", "mariadb"), "READ-COMMITTED"),
         ),
     ),
 ]

@@ -11,9 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.report.html import render_html
-from harness.report.markdown import render_markdown
-from harness.report.model import build_report
 from harness.results import CellResult, merged_document
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
@@ -33,11 +30,17 @@ def write_reports(
     partial: str | None = None,
 ) -> Written:
     """Write ``index.html``, ``compat.md`` and ``results.json`` into ``output``."""
+    # Imported here so that the templates' environment (``report.render``, which tox.ini uses
+    # too) comes without the claims and the report builders.
+    from harness.report.build import build_report
+    from harness.report.html import render_html
+    from harness.report.markdown import render_markdown
+
     output.mkdir(parents=True, exist_ok=True)
     report = build_report(results, baseline, partial)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     html = _write(output / "index.html", render_html(report))
-    markdown = _write(output / "compat.md", render_markdown(results, partial))
+    markdown = _write(output / "compat.md", render_markdown(report))
     document = merged_document(results, generated, partial)
     merged = _write(output / "results.json", json.dumps(document, ensure_ascii=False, default=str) + "\n")
     return Written(html, markdown, merged)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from harness.render import environment
-from harness.report.model import EVIDENCE_FIELDS, OUTCOMES, Report
+from harness.report.evidence import EVIDENCE_FIELDS
+from harness.report.model import OUTCOMES, Report, Span
+from harness.report.render import environment
 
 
 def render_html(report: Report) -> str:
@@ -42,7 +44,7 @@ def render_html(report: Report) -> str:
     )
 
 
-def _span_columns(spans: Any) -> list[str]:
+def _span_columns(spans: Sequence[Span]) -> list[str]:
     """For each header span, the comma-separated indexes of the columns it covers."""
     covered, start = [], 0
     for span in spans:

@@ -1,8 +1,9 @@
 """reports/compat.md: per behaviour, one row per check and one column per vendor.
 
-Versions are compressed into ranges the way published SQL compatibility charts do,
-e.g. "✓ 10.6–11.4 · ✗ 10.5": each group is an outcome and observation, followed by
-the server versions (and, where not all of them, the Django versions and drivers).
+A view of the same ``Report`` as the HTML page. Versions are compressed into ranges the way
+published SQL compatibility charts do, e.g. "✓ 10.6–11.4 · ✗ 10.5": each group is an outcome
+and observation, followed by the server versions (and, where not all of them, the Django
+versions and drivers).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.claims import BEHAVIOURS
-from harness.render import environment
-from harness.report.model import OUTCOMES, VENDOR_NAMES, short_text
-from harness.results import CellResult, Outcome
+from harness.report.build import build_report
+from harness.report.model import OBSERVED, OUTCOMES, VENDOR_NAMES, Column, Entry, Report, Row, short_text
+from harness.report.render import environment
+from harness.results import CellResult
 from harness.versions import VENDORS, leading_version
 
 
@@ -28,6 +29,17 @@ class MarkdownRow:
 class MarkdownSection:
     title: str
     rows: tuple[MarkdownRow, ...]
+
+
+@dataclass(frozen=True)
+class VendorColumns:
+    """The columns of one vendor whose checks ran: one table column of compat.md."""
+
+    name: str
+    columns: tuple[Column, ...]
+    servers: tuple[str, ...]  # per column, the versions a range is compressed within
+    djangos: tuple[str, ...]
+    drivers: tuple[str, ...]  # distinct, sorted
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -49,45 +61,64 @@ def compress(values: Sequence[str], universe: Sequence[str]) -> str:
     return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
-def _server_version(result: CellResult) -> str:
-    if result.server.matrix_version:
-        return result.server.matrix_version
-    found = leading_version(result.server.version_reported or "")
-    return str(found) if found else "?"
+def _vendor_columns(columns: Sequence[Column]) -> list[VendorColumns]:
+    """The vendors whose checks ran, in the vendors' order, each with its columns."""
+    ran = [c for c in columns if c.has_checks]
+    grouped = [(v, tuple(c for c in ran if c.vendor == v)) for v in VENDORS]
+    return [
+        VendorColumns(
+            VENDOR_NAMES.get(vendor, vendor),
+            members,
+            tuple(c.server_version for c in members),
+            tuple(c.django for c in members),
+            tuple(sorted({c.driver_id for c in members})),
+        )
+        for vendor, members in grouped
+        if members
+    ]
 
 
-def _django(result: CellResult) -> str:
-    found = leading_version(result.django_version or "")
-    return f"{found.major}.{found.minor}" if found else "?"
+def _label(entry: Entry) -> tuple[str, bool]:
+    """The outcome's symbol and the observation in a few words; whether there is an observation."""
+    observed = short_text(entry.observed, 24) if entry.outcome in OBSERVED else ""
+    return f"{entry.symbol} {observed}".strip(), bool(observed)
 
 
-def _entry(results: Sequence[CellResult], check_id: str) -> str:
+def _vendor_entry(row: Row, vendor: VendorColumns) -> str:
     """One table cell: the groups of (outcome, observation) with their version ranges."""
-    servers = [_server_version(r) for r in results]
-    djangos = [_django(r) for r in results]
-    drivers = sorted({r.driver.id for r in results})
-    groups: dict[str, list[CellResult]] = {}
-    for result in results:
-        found = next((c for c in result.checks if c.id == check_id), None)
-        if found is None:
-            continue
-        observed = short_text(found.observed, 24) if found.outcome in _OBSERVED else ""
-        label = f"{OUTCOMES[found.outcome][0]} {observed}".strip()
-        groups.setdefault(label, []).append(result)
+    groups: dict[tuple[str, bool], list[Column]] = {}
+    for column in vendor.columns:
+        entry = row.entries[column.index]
+        if entry.recorded:
+            groups.setdefault(_label(entry), []).append(column)
     parts = []
-    for label, members in groups.items():
-        where = compress([_server_version(r) for r in members], servers)
-        member_djangos = sorted({_django(r) for r in members}, key=_version_key)
-        if len(member_djangos) != len(set(djangos)):
-            where += f" Django {compress(member_djangos, djangos)}"
-        member_drivers = sorted({r.driver.id for r in members})
-        if member_drivers != drivers:
+    for (label, observed), members in groups.items():
+        where = compress([c.server_version for c in members], vendor.servers)
+        member_djangos = sorted({c.django for c in members}, key=_version_key)
+        if len(member_djangos) != len(set(vendor.djangos)):
+            where += f" Django {compress(member_djangos, vendor.djangos)}"
+        member_drivers = sorted({c.driver_id for c in members})
+        if tuple(member_drivers) != vendor.drivers:
             where += f" ({', '.join(member_drivers)})"
         parts.append(f"{label} — {where}" if observed else f"{label} {where}")
     return " · ".join(parts) if parts else "—"
 
 
-_OBSERVED = (Outcome.AS_DOCUMENTED, Outcome.DIFFERS, Outcome.NO_CLAIM)
+def _sections(report: Report, vendors: Sequence[VendorColumns]) -> list[MarkdownSection]:
+    return [
+        MarkdownSection(
+            group.title,
+            tuple(
+                MarkdownRow(
+                    row.check,
+                    row.claims[0] if row.claims else "no claim",
+                    tuple(_vendor_entry(row, vendor) for vendor in vendors),
+                )
+                for row in group.rows
+            ),
+        )
+        for group in report.groups
+    ]
 
 
 def _markdown_cell(value: object) -> str:
@@ -106,26 +137,18 @@ def _markdown_cell(value: object) -> str:
     return " ".join(text.split())
 
 
-def render_markdown(results: Sequence[CellResult], partial: str | None = None) -> str:
-    ran = [r for r in results if r.checks]
-    vendors = [v for v in VENDORS if any(r.server.vendor == v for r in ran)]
-    check_ids = sorted({c.id for r in ran for c in r.checks})
-    sections: dict[str, list[MarkdownRow]] = {}
-    for check_id in check_ids:
-        claim = next((c.claim for r in ran for c in r.checks if c.id == check_id and c.claim), None)
-        by_vendor = tuple(_entry([r for r in ran if r.server.vendor == v], check_id) for v in vendors)
-        sections.setdefault(check_id.split(".", 1)[0], []).append(MarkdownRow(check_id, claim or "no claim", by_vendor))
-    order = list(BEHAVIOURS)
+def render_markdown(report: Report | Sequence[CellResult]) -> str:
+    """compat.md of a report (or of results, whose report it builds first)."""
+    if not isinstance(report, Report):
+        report = build_report(report)
+    vendors = _vendor_columns(report.columns)
     env = environment().overlay()
     env.filters["md"] = _markdown_cell
     return env.get_template("compat.md.j2").render(
-        sections=[
-            MarkdownSection(BEHAVIOURS.get(key, key), tuple(rows))
-            for key, rows in sorted(sections.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
-        ],
-        vendors=[VENDOR_NAMES.get(v, v) for v in vendors],
+        sections=_sections(report, vendors),
+        vendors=[vendor.name for vendor in vendors],
         legend=[(o.value, symbol) for o, (symbol, _, _) in OUTCOMES.items()],
-        cells=len(results),
-        not_run=[r for r in results if not r.checks],
-        partial=partial,
+        cells=len(report.columns),
+        not_run=[c for c in report.columns if not c.has_checks],
+        partial=report.partial,
     )

@@ -1,32 +1,25 @@
-"""The report as plain data: built once from results, rendered by templates only.
+"""The report as plain data: built once from results (``build.py``), rendered by templates only.
 
 Columns are cells, grouped server > driver > Django version; rows are checks, grouped
 by behaviour. Evidence (claim, expected, observed, flags, SQL) is kept apart from the
 table, with repeated strings (SQL, claims) stored once, so large matrices stay small.
+The HTML page and the Markdown tables are both views of one ``Report``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import __version__
-from harness.claims import BEHAVIOURS
-from harness.report.diff import Change, diff_results
-from harness.results import CellResult, CellStatus, CheckResult, Outcome
-from harness.versions import VENDORS, leading_version
+from harness.backends import BACKENDS
+from harness.report.diff import Change
+from harness.results import STATUS_OUTCOME, CellStatus, Outcome
+from harness.versions import leading_version
 
-VENDOR_NAMES = {
-    "sqlite": "SQLite",
-    "postgresql": "PostgreSQL",
-    "mysql": "MySQL",
-    "mariadb": "MariaDB",
-    "oracle": "Oracle",
-}
+VENDOR_NAMES = {backend.vendor: backend.display_name for backend in BACKENDS.values()}
 
 # Symbol (survives grey-scale printing), CSS key, and a one-line meaning per outcome.
 # The one-letter key is the table cell's CSS class: large matrices have tens of thousands of cells.
@@ -39,11 +32,15 @@ OUTCOMES: dict[Outcome, tuple[str, str, str]] = {
     Outcome.UNAVAILABLE: ("?", "v", "no server was reachable for this cell"),
     Outcome.HARNESS_ERROR: ("‼", "e", "the harness or the check failed: not a finding about the server"),
 }
-_STATUS_OUTCOME = {
-    CellStatus.UNSUPPORTED: Outcome.UNSUPPORTED,
-    CellStatus.UNAVAILABLE: Outcome.UNAVAILABLE,
-    CellStatus.HARNESS_ERROR: Outcome.HARNESS_ERROR,
-}
+
+# The outcomes whose observation the report shows; the others have none worth showing.
+OBSERVED = frozenset({Outcome.AS_DOCUMENTED, Outcome.DIFFERS, Outcome.NO_CLAIM})
+
+
+# What every check of a cell shows when the cell's checks never ran (a cell that ran but
+# lacks a check shows it as not applicable).
+def status_outcome(status: CellStatus) -> Outcome:
+    return STATUS_OUTCOME.get(status, Outcome.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,7 @@ class Column:
     vendor: str
     vendor_name: str
     server_label: str
+    server_version: str  # the release the matrix names, else the one the server reported, else "?"
     version_reported: str
     driver_id: str
     driver_label: str
@@ -61,6 +59,7 @@ class Column:
     status: str
     reason: str | None
     mismatch: str | None
+    has_checks: bool  # False: none of its checks ran (the status says why)
 
 
 @dataclass(frozen=True)
@@ -70,12 +69,17 @@ class Span:
     width: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    outcome: str  # CSS key
+    """One check in one cell, as the grid shows it."""
+
+    outcome: Outcome
+    key: str  # CSS key of the outcome
     symbol: str
-    text: str
-    evidence: int
+    text: str  # the observation in a few words, where the outcome shows one
+    evidence: int  # index into Report.evidence
+    recorded: bool = False  # False: the cell has no record of the check; the entry shows the cell's status
+    observed: Any = None  # the observation itself, where the outcome shows one
     flag_disagrees: bool = False
     changed: bool = False
 
@@ -83,7 +87,8 @@ class Entry:
 @dataclass(frozen=True)
 class Row:
     check: str
-    claim: str
+    claim: str  # the claim most cells recorded, or a sentence saying there is none
+    claims: tuple[str, ...]  # every claim recorded, first seen first in column order (docs differ by version)
     entries: tuple[Entry, ...]
     backends_differ: bool
     has_finding: bool
@@ -166,27 +171,11 @@ class Report:
         return sorted(_distinct((c.django, c.django) for c in self.columns), key=lambda d: leading_version(d[0]) or 0)
 
 
-def _distinct(pairs: Any) -> list[tuple[str, str]]:
+def _distinct(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for key, label in pairs:
         seen.setdefault(key, label)
     return list(seen.items())
-
-
-def _column_key(result: CellResult) -> tuple[Any, ...]:
-    server = result.server
-    vendor_rank = VENDORS.index(server.vendor) if server.vendor in VENDORS else len(VENDORS)
-    version = leading_version(server.matrix_version or server.version_reported or "") or leading_version("0")
-    django = leading_version(result.django_version or "") or leading_version(result.cell.rsplit("django", 1)[-1])
-    return (vendor_rank, version, server.id, result.driver.id, django, result.cell)
-
-
-def _django_label(result: CellResult) -> str:
-    found = leading_version(result.django_version or "")
-    if found is not None:
-        return f"{found.major}.{found.minor}"
-    tail = result.cell.rsplit("-django", 1)[-1]
-    return f"{tail[0]}.{tail[1:]}" if tail.isdigit() and len(tail) >= 2 else tail
 
 
 _CLASS_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.\w+)*\.([A-Z]\w*)$")
@@ -208,235 +197,3 @@ def short_text(value: Any, limit: int = 20) -> str:
     else:
         text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def build_report(
-    results: Sequence[CellResult],
-    baseline: Sequence[CellResult] | None = None,
-    partial: str | None = None,
-) -> Report:
-    ordered = sorted(results, key=_column_key)
-    columns = tuple(
-        Column(
-            index=index,
-            cell=r.cell,
-            server_id=r.server.id,
-            vendor=r.server.vendor,
-            vendor_name=VENDOR_NAMES.get(r.server.vendor, r.server.vendor),
-            server_label=_server_label(r),
-            version_reported=r.server.version_reported or "",
-            driver_id=r.driver.id,
-            driver_label=f"{r.driver.name} {r.driver.version or ''}".strip(),
-            django=_django_label(r),
-            status=r.status.value,
-            reason=r.reason,
-            mismatch=r.server.version_mismatch,
-        )
-        for index, r in enumerate(ordered)
-    )
-    changes = tuple(diff_results(baseline, results)) if baseline is not None else None
-    changed = {(c.cell, c.check) for c in changes or ()}
-    strings: list[str] = []
-    interned: dict[str, int] = {}
-
-    def intern(text: str | None) -> int | None:
-        if text is None:
-            return None
-        if text not in interned:
-            interned[text] = len(strings)
-            strings.append(text)
-        return interned[text]
-
-    evidence: list[list[Any]] = []
-    by_cell = [{c.id: c for c in r.checks} for r in ordered]
-    check_ids = sorted({c.id for r in ordered for c in r.checks}, key=_check_order)
-    groups: dict[str, list[Row]] = {}
-    findings: dict[tuple[str, str, str], list[tuple[str, int, str]]] = {}
-    # One count per entry of the grid: a cell whose checks never ran counts its status for each check.
-    counts: Counter[Outcome] = Counter()
-    for check_id in check_ids:
-        entries = []
-        claims = Counter(c.claim for checks in by_cell for c in checks.values() if c.id == check_id and c.claim)
-        for result, checks in zip(ordered, by_cell, strict=True):
-            found = checks.get(check_id)
-            evidence.append(_evidence(result, found, intern))
-            if found is None:
-                outcome = _STATUS_OUTCOME.get(result.status, Outcome.NOT_APPLICABLE)
-                counts[outcome] += 1
-                symbol, key, _ = OUTCOMES[outcome]
-                entries.append(Entry(key, symbol, "", len(evidence) - 1, changed=(result.cell, None) in changed))
-                continue
-            counts[found.outcome] += 1
-            symbol, key, _ = OUTCOMES[found.outcome]
-            shown = short_text(found.observed) if found.outcome in _OBSERVED else ""
-            disagrees = any(isinstance(f, dict) and f.get("agrees") is False for f in found.flags.values())
-            entries.append(Entry(key, symbol, shown, len(evidence) - 1, disagrees, (result.cell, check_id) in changed))
-            if found.outcome is Outcome.DIFFERS:
-                finding = (check_id, short_text(found.observed, 60), short_text(found.expected, 60))
-                findings.setdefault(finding, []).append((result.cell, len(evidence) - 1, found.claim or ""))
-        observations = {
-            json.dumps(checks[check_id].observed, sort_keys=True)
-            for checks in by_cell
-            if check_id in checks and checks[check_id].outcome in _OBSERVED
-        }
-        groups.setdefault(check_id.split(".", 1)[0], []).append(
-            Row(
-                check=check_id,
-                claim=claims.most_common(1)[0][0] if claims else "No claim in the docs.",
-                entries=tuple(entries),
-                backends_differ=len(observations) > 1,
-                has_finding=any(e.outcome == OUTCOMES[Outcome.DIFFERS][1] for e in entries),
-                has_flag_disagreement=any(e.flag_disagrees for e in entries),
-            )
-        )
-    return Report(
-        generated_at=max((r.finished_at for r in ordered), default=""),
-        harness_version=__version__,
-        python_versions=tuple(sorted({r.python_version for r in ordered})),
-        partial=partial,
-        counts=tuple(
-            Count(o.value, symbol, key, meaning, counts.get(o, 0)) for o, (symbol, key, meaning) in OUTCOMES.items()
-        ),
-        columns=columns,
-        server_spans=_spans(columns, lambda c: c.server_id, lambda c: c.server_label, lambda c: c.version_reported),
-        driver_spans=_spans(
-            columns, lambda c: (c.server_id, c.driver_id), lambda c: c.driver_id, lambda c: c.driver_label
-        ),
-        groups=tuple(
-            Group(key, BEHAVIOURS.get(key, key), tuple(rows))
-            for key, rows in sorted(groups.items(), key=lambda item: _behaviour_rank(item[0]))
-        ),
-        findings=tuple(
-            Finding(check, observed, expected, cells[0][2], tuple((cell, index) for cell, index, _ in cells))
-            for (check, observed, expected), cells in findings.items()
-        ),
-        servers=_servers(ordered),
-        flags=_flags(ordered),
-        changes=changes,
-        evidence=evidence,
-        strings=strings,
-    )
-
-
-_OBSERVED = (Outcome.AS_DOCUMENTED, Outcome.DIFFERS, Outcome.NO_CLAIM)
-
-
-def _behaviour_rank(key: str) -> tuple[int, str]:
-    keys = list(BEHAVIOURS)
-    return (keys.index(key) if key in keys else len(keys), key)
-
-
-def _check_order(check_id: str) -> tuple[int, str]:
-    return (_behaviour_rank(check_id.split(".", 1)[0])[0], check_id)
-
-
-# Each evidence entry is a list in this order, trailing empties dropped; texts and JSON values are
-# indexes into the report's string table (values as JSON text), so what repeats is stored once.
-EVIDENCE_FIELDS = (
-    "outcome",
-    "claim",
-    "source",
-    "url",
-    "expected",
-    "observed",
-    "flags",
-    "setup",
-    "sql",
-    "error",
-    "reason",
-    "duration",
-)
-_OUTCOME_INDEX = {outcome: index for index, outcome in enumerate(OUTCOMES)}
-_STATUS_INDEX = {status: _OUTCOME_INDEX[outcome] for status, outcome in _STATUS_OUTCOME.items()}
-
-
-def _evidence(result: CellResult, found: CheckResult | None, intern: Any) -> list[Any]:
-    def as_json(value: Any) -> int | None:
-        index: int | None = intern(json.dumps(value, ensure_ascii=False, sort_keys=True))
-        return index
-
-    if found is None:
-        entry: list[Any] = [_STATUS_INDEX.get(result.status, _OUTCOME_INDEX[Outcome.NOT_APPLICABLE])]
-        entry += [None] * 9 + [intern(result.reason)]
-    else:
-        observed = found.outcome in _OBSERVED
-        entry = [
-            _OUTCOME_INDEX[found.outcome],
-            intern(found.claim),
-            intern(found.source),
-            intern(found.source_url),
-            as_json(found.expected) if found.claim else None,
-            as_json(found.observed) if observed else None,
-            as_json(found.flags) if found.flags else None,
-            as_json(found.setup) if found.setup else None,
-            [intern(statement) for statement in found.sql] or None,
-            intern(found.error),
-            intern(found.reason),
-            round(found.duration, 3),
-        ]
-    while entry and entry[-1] is None:
-        entry.pop()
-    return entry
-
-
-def _spans(columns: Sequence[Column], key: Any, label: Any, title: Any) -> tuple[Span, ...]:
-    spans: list[Span] = []
-    previous = object()
-    for column in columns:
-        if key(column) == previous:
-            last = spans[-1]
-            spans[-1] = Span(last.label, last.title, last.width + 1)
-        else:
-            spans.append(Span(label(column), title(column), 1))
-            previous = key(column)
-    return tuple(spans)
-
-
-def _flags(results: Sequence[CellResult]) -> tuple[FlagRow, ...]:
-    """The flags audit: every feature flag a check recorded, per cell, with its agreement."""
-    seen: dict[str, dict[int, tuple[Any, Any]]] = {}
-    checks: dict[str, set[str]] = {}
-    for index, result in enumerate(results):
-        for check in result.checks:
-            for name, flag in check.flags.items():
-                if not isinstance(flag, dict):
-                    continue
-                checks.setdefault(name, set()).add(check.id)
-                value, agrees = flag.get("value"), flag.get("agrees")
-                previous = seen.setdefault(name, {}).get(index)
-                # One cell may record a flag in several checks: a disagreement anywhere wins.
-                if previous is None or agrees is False or (previous[1] is None and agrees is True):
-                    seen[name][index] = (value, agrees)
-    rows = []
-    for name in sorted(seen):
-        entries = []
-        for index in range(len(results)):
-            if index not in seen[name]:
-                entries.append("")
-                continue
-            value, agrees = seen[name][index]
-            mark = {True: " ✓", False: " ✗"}.get(agrees, "")
-            entries.append(f"{json.dumps(value)}{mark}")
-        disagreements = sum(1 for value, agrees in seen[name].values() if agrees is False)
-        rows.append(FlagRow(name, tuple(sorted(checks[name])), tuple(entries), disagreements))
-    return tuple(rows)
-
-
-def _servers(results: Sequence[CellResult]) -> tuple[ServerSettings, ...]:
-    seen: dict[str, ServerSettings] = {}
-    for result in results:
-        server = result.server
-        if server.id in seen or not (server.settings or server.version_reported):
-            continue
-        seen[server.id] = ServerSettings(
-            server.id,
-            f"{VENDOR_NAMES.get(server.vendor, server.vendor)} {server.version_reported or ''}".strip(),
-            f"{server.provider}: {server.origin}",
-            tuple((name, value or "") for name, value in server.settings.items()),
-        )
-    return tuple(seen.values())
-
-
-def _server_label(result: CellResult) -> str:
-    name = VENDOR_NAMES.get(result.server.vendor, result.server.vendor)
-    return f"{name} {result.server.matrix_version}" if result.server.matrix_version else name

@@ -17,13 +17,13 @@ import json
 import re
 import secrets
 import socket
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.backends import NotApplicable, backend_for
 from harness.errors import DbcompatError, ServerUnavailable, UsageError
 from harness.matrix import Server
 from harness.results import redact
@@ -88,50 +88,23 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
         )
     password = secrets.token_hex(12)
     timeout = start_timeout(server, environ)
-    if server.vendor in ("mysql", "mariadb"):
-        return ContainerPlan(
-            server.id,
-            server.vendor,
-            image,
-            "testcontainers.community.mysql",
-            "MySqlContainer",
-            port=3306,
-            user="root",
-            password=password,
-            dbname="test",
-            start_timeout=timeout,
-            kwargs={"username": "root", "password": password, "dbname": "test"},
-        )
-    if server.vendor == "postgresql":
-        return ContainerPlan(
-            server.id,
-            server.vendor,
-            image,
-            "testcontainers.community.postgres",
-            "PostgresContainer",
-            port=5432,
-            user="postgres",
-            password=password,
-            dbname="postgres",
-            start_timeout=timeout,
-            kwargs={"username": "postgres", "password": password, "dbname": "postgres", "driver": None},
-        )
-    if server.vendor == "oracle":
-        # SYSTEM in the pluggable database: the harness creates its own users there.
-        return ContainerPlan(
-            server.id,
-            server.vendor,
-            image,
-            "testcontainers.community.oracle",
-            "OracleDbContainer",
-            port=1521,
-            user="system",
-            password=password,
-            dbname="FREEPDB1",
-            start_timeout=timeout,
-            kwargs={"oracle_password": password, "dbname": "FREEPDB1"},
-        )
-    raise ServerUnavailable(f"server {server.id!r}: no container recipe for vendor {server.vendor!r}")
+    try:
+        recipe = backend_for(server.vendor).container(password)
+    except NotApplicable as exc:
+        raise ServerUnavailable(f"server {server.id!r}: {exc}") from None
+    return ContainerPlan(
+        server.id,
+        server.vendor,
+        image,
+        recipe.module,
+        recipe.class_name,
+        port=recipe.port,
+        user=recipe.user,
+        password=password,
+        dbname=recipe.dbname,
+        start_timeout=timeout,
+        kwargs=dict(recipe.kwargs),
+    )
 
 
 @dataclass
@@ -160,22 +133,12 @@ def remove_container(container_id: str) -> bool:
 
 
 def answers(vendor: str, url: str, timeout: float = 3.0) -> bool:
-    """Whether a database server of the vendor answers at the URL's address (not merely a port).
-
-    PostgreSQL answers an SSLRequest with one byte, S or N; MySQL and MariaDB greet a client
-    with a handshake packet of protocol version 10. Oracle: the listener accepts.
-    """
+    """Whether a database server of the vendor answers at the URL's address (not merely a port)."""
     try:
         parts = urlsplit(url)
         with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=timeout) as sock:
             sock.settimeout(timeout)
-            if vendor == "postgresql":
-                sock.sendall(struct.pack("!ii", 8, 80877103))
-                return sock.recv(1) in (b"S", b"N")
-            if vendor in ("mysql", "mariadb"):
-                greeting = sock.recv(5)
-                return len(greeting) == 5 and greeting[4] == 10
-            return True
+            return backend_for(vendor).answers(sock)
     except (OSError, ValueError):
         return False
 
@@ -282,7 +245,7 @@ def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer
     # The harness owns the cleanup through labels (harness/servers/docker.py), not Ryuk.
     testcontainers_config.ryuk_disabled = True
     docker = engine.client()
-    engine.ensure_image(docker, plan.image)
+    engine.ensure_image(docker, plan.image, build_hint(plan.server_id))
     container = build_container(plan, keep)
     try:
         container.start()
@@ -299,6 +262,15 @@ def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer
     with contextlib.suppress(Exception):
         container_id = str(container.get_wrapped_container().id)
     return StartedContainer(plan, container, plan.url(host, port), container_id)
+
+
+def build_hint(server_id: str) -> str:
+    """How to get an image without a registry, for the servers Debian ships."""
+    from harness.images.recipes import RECIPES
+
+    if any(recipe.server_id == server_id for recipe in RECIPES):
+        return f"; or build one from Debian's packages: dbcompat images build {server_id}"
+    return ""
 
 
 def start_problem(plan: ContainerPlan, exc: BaseException, said: str) -> str:

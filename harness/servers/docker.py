@@ -116,7 +116,7 @@ def pull_problem(image: str, exc: BaseException) -> str:
     ):
         return (
             f"image {image} is not on this machine and no registry is reachable to pull it ({_short(text)}); "
-            "build it with 'dbcompat images build', or set TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX to a mirror"
+            f"set TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX to a mirror, or {IMAGE_PREFIX}<SERVER> to a local image"
         )
     if "not found" in lowered or "manifest unknown" in lowered or "pull access denied" in lowered:
         return f"image {image} does not exist in its registry ({_short(text)})"
@@ -128,8 +128,8 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def ensure_image(docker: Any, image: str) -> None:
-    """Pull the image unless the engine has it; ServerUnavailable with the pull's reason."""
+def ensure_image(docker: Any, image: str, hint: str = "") -> None:
+    """Pull the image unless the engine has it; ServerUnavailable with the pull's reason (and ``hint``)."""
     from docker.errors import DockerException, ImageNotFound
 
     try:
@@ -142,7 +142,7 @@ def ensure_image(docker: Any, image: str) -> None:
     try:
         docker.images.pull(image)
     except DockerException as exc:
-        raise ServerUnavailable(pull_problem(image, exc)) from None
+        raise ServerUnavailable(pull_problem(image, exc) + hint) from None
 
 
 def owned_containers(docker: Any) -> Iterator[Any]:

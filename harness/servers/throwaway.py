@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from harness.backends import Backend
 from harness.errors import UnsafeOperation
 
 PREFIX = "dbcompat_"
@@ -30,35 +31,16 @@ def throwaway_name(token: str, worker: str = "main") -> str:
     return name
 
 
-def create_statements(vendor: str, name: str, password: str = "", charset: str | None = None) -> list[str]:
+def create_statements(backend: Backend, name: str, password: str = "", charset: str | None = None) -> list[str]:
     """The SQL that creates a throwaway database (an Oracle user) called ``name``."""
     _check(name)
-    if vendor == "postgresql":
-        return [f'CREATE DATABASE "{name}"']
-    if vendor in ("mysql", "mariadb"):
-        if charset is not None and not charset.isalnum():
-            raise UnsafeOperation(f"{charset!r} is not a character set name")
-        return [f"CREATE DATABASE `{name}`" + (f" CHARACTER SET {charset}" if charset else "")]
-    if vendor == "oracle":
-        user = name.upper()
-        return [
-            f'CREATE USER "{user}" IDENTIFIED BY "{password}" DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS',
-            f"GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE TRIGGER, CREATE VIEW, "
-            f'CREATE PROCEDURE, CREATE TYPE TO "{user}"',
-        ]
-    raise ValueError(f"no throwaway databases on {vendor}")
+    return backend.create_database_sql(name, password, charset)
 
 
-def drop_statements(vendor: str, name: str, force: bool = False) -> list[str]:
+def drop_statements(backend: Backend, name: str, force: bool = False) -> list[str]:
     """The SQL that drops a throwaway database; ``force`` also ends other sessions in it (PostgreSQL 13+)."""
     _check(name)
-    if vendor == "postgresql":
-        return [f'DROP DATABASE IF EXISTS "{name}"' + (" WITH (FORCE)" if force else "")]
-    if vendor in ("mysql", "mariadb"):
-        return [f"DROP DATABASE IF EXISTS `{name}`"]
-    if vendor == "oracle":
-        return [f'DROP USER "{name.upper()}" CASCADE']
-    raise ValueError(f"no throwaway databases on {vendor}")
+    return backend.drop_database_sql(name, force)
 
 
 def _check(name: str) -> None:
@@ -78,9 +60,9 @@ class Throwaway:
         _check(name)
         self.created.add(name)
 
-    def drop_statements(self, vendor: str, name: str, force: bool = False) -> list[str]:
+    def drop_statements(self, backend: Backend, name: str, force: bool = False) -> list[str]:
         if name not in self.created:
             raise UnsafeOperation(
                 f"refusing to drop {name!r}: this run did not create it. Drop it by hand if it is yours."
             )
-        return drop_statements(vendor, name, force)
+        return drop_statements(backend, name, force)

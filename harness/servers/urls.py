@@ -5,15 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from harness.backends import backend_for
 from harness.errors import UsageError
-
-# The URL schemes each vendor's server answers to.
-SCHEMES = {
-    "postgresql": ("postgres", "postgresql", "pgsql"),
-    "mysql": ("mysql",),
-    "mariadb": ("mariadb", "mysql"),
-    "oracle": ("oracle",),
-}
 
 
 def parse_server_url(variable: str, url: str, vendor: str) -> dict[str, Any]:
@@ -30,7 +23,7 @@ def parse_server_url(variable: str, url: str, vendor: str) -> dict[str, Any]:
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError as exc:
         raise UsageError(f"{variable}={shown}: malformed URL ({exc})") from None
-    allowed = SCHEMES.get(vendor, ())
+    allowed = backend_for(vendor).url_schemes
     if parts.scheme not in allowed:
         example = f"{allowed[0]}://user:password@host:port/" if allowed else ""
         raise UsageError(
@@ -78,5 +71,5 @@ def url_passwords(url: str) -> tuple[str, ...]:
 
 def build_url(vendor: str, host: str, port: int, user: str, password: str, name: str = "") -> str:
     """A URL for a server this harness started, in the form ``parse_server_url`` reads."""
-    scheme = SCHEMES[vendor][0]
+    scheme = backend_for(vendor).url_schemes[0]
     return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{quote(name, safe='')}"

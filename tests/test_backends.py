@@ -1,16 +1,22 @@
-"""Vendor-specific setup SQL, and what the claims expect of vendors no server here runs (Oracle, MySQL)."""
+"""The vendor backends (setup SQL, what a vendor lacks, no vendor branches elsewhere), and what the claims expect
+of vendors no server here runs (Oracle, MySQL)."""
 
 from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
 
 import pytest
 from packaging.version import Version
 
+from harness.backends import BACKENDS, NotApplicable, backend_for
 from harness.claims import CLAIMS
 from harness.results import Outcome
-from harness.vendors import backend_for
 from harness.versions import Target
 
 DJANGO_42, DJANGO_52 = Version("4.2"), Version("5.2")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def target(vendor: str, server: str, driver: str = "mysqlclient", django: str = "5.2.19") -> Target:
@@ -57,12 +63,57 @@ def test_postgresql_setup_sql() -> None:
 
 def test_sqlite_has_no_legacy_setup_and_says_why() -> None:
     backend = backend_for("sqlite")
-    assert backend.legacy_timestamp_table_sql("t") is None
-    assert backend.session_time_zone_sql("+02:00") is None
-    assert backend.default_collation_sql() is None
-    for what in ("default_collation", "legacy_timestamp", "time_zone_tables"):
-        reason = backend.reason(what)
+    for method in (
+        lambda: backend.legacy_timestamp_table_sql("t"),
+        backend.default_collation_sql,
+        backend.time_zone_tables_sql,
+        backend.session_id_sql,
+    ):
+        with pytest.raises(NotApplicable) as raised:
+            method()
+        reason = str(raised.value)
         assert reason.startswith("SQLite ") and reason.endswith(".")
+
+
+@pytest.mark.parametrize("vendor", sorted(BACKENDS))
+def test_what_a_vendor_lacks_is_a_full_sentence(vendor: str) -> None:
+    backend = backend_for(vendor)
+    lacking = []
+    for name, method in inspect.getmembers(backend, inspect.ismethod):
+        if name.startswith("_") or name in ("cancel", "answers", "admin_cursor"):
+            continue
+        arguments = [param for param in inspect.signature(method).parameters.values() if param.default is param.empty]
+        fakes = {"table": "t", "column": "c", "parent": "p", "offset": "+02:00", "seconds": 3, "level": "serializable",
+                 "session_id": 1, "name": "dbcompat_a_main", "password": "pw", "charset": None, "force": False,
+                 "django": DJANGO_52, "test_collations": {}, "version_reported": None, "password_": "",
+                 "settings": {}, "named": None, "admin_database": "x", "version": None}  # fmt: skip
+        try:
+            method(*[fakes[param.name] for param in arguments])
+        except NotApplicable as exc:
+            lacking.append(str(exc))
+        except ImportError:
+            pass  # Django's PostgreSQL backend is imported for its isolation levels
+    assert lacking, f"{vendor} lacks nothing?"
+    for reason in lacking:
+        assert reason[0].isupper() or reason.startswith(("python-oracledb", "server_side_binding", "use_returning")), (
+            reason
+        )
+        assert reason.endswith("."), reason
+
+
+def test_no_vendor_name_is_compared_outside_the_backends() -> None:
+    """Only harness/backends/ knows vendors: elsewhere a vendor is data (matrix, claims), never a branch."""
+    names = "|".join(BACKENDS)
+    comparison = re.compile(rf"""(vendor\w*\s*(==|!=|\bin\b)\s*\(?["'])|(["']({names})["']\s*(==|!=)\s*\w*vendor)""")
+    found = []
+    for folder in ("harness", "suites"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "backends" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if comparison.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize(

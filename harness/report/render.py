@@ -1,4 +1,4 @@
-"""Templates: one Jinja2 environment for every file the harness renders."""
+"""Templates: one Jinja2 environment for every file the harness renders (the reports, tox.ini)."""
 
 from __future__ import annotations
 

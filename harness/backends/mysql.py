@@ -1,0 +1,158 @@
+"""MySQL, and MariaDB where it differs, through mysqlclient or MySQL Connector/Python."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any, ClassVar
+
+from packaging.version import Version
+
+from harness.backends.base import Backend, ContainerRecipe
+
+_SETTINGS = {
+    "sql_mode": "SELECT @@GLOBAL.sql_mode",
+    "character_set_server": "SELECT @@GLOBAL.character_set_server",
+    "collation_server": "SELECT @@GLOBAL.collation_server",
+    "time_zone": "SELECT @@GLOBAL.time_zone",
+    "system_time_zone": "SELECT @@system_time_zone",
+    "lower_case_table_names": "SELECT @@lower_case_table_names",
+    "default_storage_engine": "SELECT @@GLOBAL.default_storage_engine",
+    "transaction_isolation": "SELECT @@GLOBAL.transaction_isolation",
+}
+
+
+class MySQL(Backend):
+    vendor = "mysql"
+    display_name = "MySQL"
+    url_schemes: ClassVar[tuple[str, ...]] = ("mysql",)
+    version_sql = "SELECT VERSION()"
+    settings_sql = _SETTINGS
+
+    def reported_vendor(self, version_reported: str | None) -> str:
+        if version_reported:
+            return "mariadb" if "mariadb" in version_reported.lower() else "mysql"
+        return self.vendor
+
+    def container(self, password: str) -> ContainerRecipe:
+        return ContainerRecipe(
+            "testcontainers.community.mysql",
+            "MySqlContainer",
+            port=3306,
+            user="root",
+            dbname="test",
+            kwargs={"username": "root", "password": password, "dbname": "test"},
+        )
+
+    def answers(self, sock: socket.socket) -> bool:
+        # A MySQL or MariaDB server greets a client with a handshake packet of protocol version 10.
+        greeting = sock.recv(5)
+        return len(greeting) == 5 and greeting[4] == 10
+
+    def create_database_sql(self, name: str, password: str, charset: str | None) -> list[str]:
+        from harness.errors import UnsafeOperation
+
+        if charset is not None and not charset.isalnum():
+            raise UnsafeOperation(f"{charset!r} is not a character set name")
+        return [f"CREATE DATABASE `{name}`" + (f" CHARACTER SET {charset}" if charset else "")]
+
+    def drop_database_sql(self, name: str, force: bool) -> list[str]:
+        return [f"DROP DATABASE IF EXISTS `{name}`"]
+
+    def cancel(self, wrapper: Any) -> None:
+        # MySQL cancels by KILL QUERY from a second connection. The drivers refuse to tell a
+        # connection's id from another thread, so every statement running in the cell's own
+        # throwaway database is stopped: nothing else uses it.
+        if wrapper.connection is None:
+            return
+        other = wrapper.get_new_connection(wrapper.get_connection_params())
+        try:
+            cursor = other.cursor()
+            cursor.execute(
+                "SELECT id FROM information_schema.processlist "
+                "WHERE db = %s AND command = 'Query' AND id <> CONNECTION_ID()",
+                (wrapper.settings_dict["NAME"],),
+            )
+            for (running,) in cursor.fetchall():
+                cursor.execute(f"KILL QUERY {int(running)}")
+            cursor.close()
+        finally:
+            other.close()
+
+    def default_collation_sql(self) -> str:
+        return "SELECT @@collation_database"
+
+    def database_charset(self, django: Version) -> str | None:
+        from harness.claims.recipes import recipe  # what the docs of that Django version say
+
+        return recipe("mysql.database_charset", django)
+
+    def case_sensitive_collation(self, django: Version, test_collations: dict[str, str | None]) -> str:
+        from harness.claims.recipes import recipe
+
+        return recipe("mysql.case_sensitive_collation", django)
+
+    def lock_timeout_sql(self, seconds: int) -> str:
+        # innodb_lock_wait_timeout bounds row locks, lock_wait_timeout metadata (table) locks.
+        return f"SET SESSION innodb_lock_wait_timeout = {int(seconds)}, lock_wait_timeout = {int(seconds)}"
+
+    def legacy_timestamp_table_sql(self, table: str) -> str:
+        return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP NULL DEFAULT NULL, dt DATETIME(6) NULL)"
+
+    def session_time_zone_sql(self, offset: str) -> str:
+        return f"SET time_zone = '{offset}'"
+
+    def epoch_sql(self, table: str, column: str) -> str:
+        return f"SELECT UNIX_TIMESTAMP({column}) FROM {table} WHERE id = 1"
+
+    def time_zone_tables_sql(self) -> str:
+        return "SELECT COUNT(*) FROM mysql.time_zone_name"
+
+    def isolation_level_sql(self) -> str:
+        return "SELECT @@SESSION.transaction_isolation"
+
+    def isolation_option(self, level: str) -> Any:
+        return level  # MySQL notes > Isolation level: the four level names as strings
+
+    def session_time_zone_query(self) -> str:
+        return "SELECT @@SESSION.time_zone"
+
+    def client_encoding_sql(self) -> str:
+        return "SELECT @@SESSION.character_set_connection"
+
+    def init_command_probe(self) -> tuple[str, str]:
+        return "SET @dbcompat_marker = 42", "SELECT @dbcompat_marker"
+
+    def non_strict_init_command(self) -> str:
+        return "SET SESSION sql_mode = ''"
+
+    def session_id_sql(self) -> str:
+        return "SELECT CONNECTION_ID()"
+
+    def terminate_session_sql(self, session_id: int) -> str:
+        return f"KILL CONNECTION {int(session_id)}"
+
+    def session_count_sql(self, session_id: int) -> str:
+        return f"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = {int(session_id)}"
+
+    def table_engine_sql(self) -> str:
+        return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s"
+
+    def myisam_table_sql(self, table: str) -> str:
+        return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY) ENGINE=MyISAM"
+
+    def myisam_child_sql(self, table: str, parent: str) -> str:
+        return (
+            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, parent_id INTEGER, "
+            f"FOREIGN KEY (parent_id) REFERENCES {parent} (id)) ENGINE=MyISAM"
+        )
+
+
+class MariaDB(MySQL):
+    vendor = "mariadb"
+    display_name = "MariaDB"
+    url_schemes = ("mariadb", "mysql")
+    # MariaDB names the isolation level tx_isolation (transaction_isolation only from 11.1).
+    settings_sql = {**_SETTINGS, "transaction_isolation": "SELECT @@GLOBAL.tx_isolation"}
+
+    def isolation_level_sql(self) -> str:
+        return "SELECT @@SESSION.tx_isolation"

@@ -1,0 +1,110 @@
+"""PostgreSQL, through psycopg 3 or psycopg2."""
+
+from __future__ import annotations
+
+import socket
+import struct
+from typing import Any
+
+from packaging.version import Version
+
+from harness.backends.base import Backend, ContainerRecipe
+
+
+class PostgreSQL(Backend):
+    vendor = "postgresql"
+    display_name = "PostgreSQL"
+    url_schemes = ("postgres", "postgresql", "pgsql")
+    version_sql = "SHOW server_version"
+    settings_sql = {
+        "server_version": "SHOW server_version",
+        "server_encoding": "SHOW server_encoding",
+        # A database property (no longer a setting from PostgreSQL 16): what new databases get.
+        "lc_collate (template1)": "SELECT datcollate FROM pg_database WHERE datname = 'template1'",
+        "TimeZone": "SHOW TimeZone",
+        "default_transaction_isolation": "SHOW default_transaction_isolation",
+    }
+
+    def container(self, password: str) -> ContainerRecipe:
+        return ContainerRecipe(
+            "testcontainers.community.postgres",
+            "PostgresContainer",
+            port=5432,
+            user="postgres",
+            dbname="postgres",
+            kwargs={"username": "postgres", "password": password, "dbname": "postgres", "driver": None},
+        )
+
+    def answers(self, sock: socket.socket) -> bool:
+        # An SSLRequest: a PostgreSQL server answers with one byte, S or N.
+        sock.sendall(struct.pack("!ii", 8, 80877103))
+        return sock.recv(1) in (b"S", b"N")
+
+    def admin_database(self, settings: dict[str, Any], named: str | None) -> str:
+        return named or "postgres"
+
+    def create_database_sql(self, name: str, password: str, charset: str | None) -> list[str]:
+        return [f'CREATE DATABASE "{name}"']
+
+    def drop_database_sql(self, name: str, force: bool) -> list[str]:
+        return [f'DROP DATABASE IF EXISTS "{name}"' + (" WITH (FORCE)" if force else "")]
+
+    def can_force_drop(self, version: Version | None) -> bool:
+        return version is not None and version.major >= 13  # DROP DATABASE ... WITH (FORCE)
+
+    def default_collation_sql(self) -> str:
+        return "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+
+    def case_sensitive_collation(self, django: Version, test_collations: dict[str, str | None]) -> str:
+        # "C", a deterministic collation (Django's own test_collations["deterministic"]).
+        found = test_collations.get("deterministic")
+        if found is None:
+            raise self._nothing("case sensitive collation")
+        return found
+
+    def lock_timeout_sql(self, seconds: int) -> str:
+        return f"SET lock_timeout = '{int(seconds)}s'"
+
+    def legacy_timestamp_table_sql(self, table: str) -> str:
+        # The closest equivalents: ts the type the server converts by the session time zone,
+        # dt the plain one it stores as given.
+        return f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, ts TIMESTAMP WITH TIME ZONE NULL, dt TIMESTAMP(6) NULL)"
+
+    def session_time_zone_sql(self, offset: str) -> str:
+        # POSIX offsets are inverted ("UTC-2" is two hours east); an ISO interval is not.
+        return f"SET TIME ZONE INTERVAL '{offset}' HOUR TO MINUTE"
+
+    def epoch_sql(self, table: str, column: str) -> str:
+        return f"SELECT EXTRACT(EPOCH FROM {column} AT TIME ZONE 'UTC') FROM {table} WHERE id = 1"
+
+    def time_zone_tables_sql(self) -> str:
+        return "SELECT COUNT(*) FROM pg_timezone_names"
+
+    def isolation_level_sql(self) -> str:
+        return "SHOW transaction_isolation"
+
+    def isolation_option(self, level: str) -> Any:
+        from django.db.backends.postgresql.psycopg_any import IsolationLevel
+
+        return getattr(IsolationLevel, level.upper().replace(" ", "_"))
+
+    def session_time_zone_query(self) -> str:
+        return "SHOW TimeZone"
+
+    def client_encoding_sql(self) -> str:
+        return "SHOW client_encoding"
+
+    def session_id_sql(self) -> str:
+        return "SELECT pg_backend_pid()"
+
+    def terminate_session_sql(self, session_id: int) -> str:
+        return f"SELECT pg_terminate_backend({int(session_id)})"
+
+    def session_count_sql(self, session_id: int) -> str:
+        return f"SELECT COUNT(*) FROM pg_stat_activity WHERE pid = {int(session_id)}"
+
+    def open_cursors_sql(self) -> str:
+        return "SELECT COUNT(*) FROM pg_cursors"
+
+    def server_side_binding_options(self) -> dict[str, Any]:
+        return {"server_side_binding": True}
