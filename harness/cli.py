@@ -190,15 +190,20 @@ def _run(args: argparse.Namespace) -> int:
         reporter = LiveReporter()
     else:
         reporter = Reporter()
-    if args.check_timeout is not None:
-        if args.check_timeout <= 0:
-            raise UsageError(f"--check-timeout {args.check_timeout:g}: give a number of seconds above 0")
-        os.environ["DBCOMPAT_CHECK_TIMEOUT"] = str(args.check_timeout)
+    if args.check_timeout is not None and args.check_timeout <= 0:
+        raise UsageError(f"--check-timeout {args.check_timeout:g}: give a number of seconds above 0")
+
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
     previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_cells(
-            matrix, cells, args.results, jobs=jobs, reporter=reporter, keep_servers=KEPT if args.keep_servers else None
+            matrix,
+            cells,
+            args.results,
+            jobs=jobs,
+            reporter=reporter,
+            keep_servers=KEPT if args.keep_servers else None,
+            check_timeout=args.check_timeout,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)

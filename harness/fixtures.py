@@ -10,14 +10,29 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 from harness.checks import CheckRecorder, check_id_of
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Model
+
     from harness.backends import Backend
+
+
+class CreateTables(Protocol):
+    """What the ``tables`` fixture gives: ``tables(Model, ...)`` creates the models' tables."""
+
+    def __call__(self, *models: type[Model]) -> None: ...
+
+
+class ConfigureConnection(Protocol):
+    """What the ``configured_connection`` fixture gives: a new connection, some settings changed."""
+
+    def __call__(self, **overrides: object) -> BaseDatabaseWrapper: ...
 
 
 @pytest.fixture
@@ -34,7 +49,7 @@ def check(request: pytest.FixtureRequest) -> Iterator[CheckRecorder]:
 
 
 @pytest.fixture
-def connection() -> Any:
+def connection() -> BaseDatabaseWrapper:
     """Django's default connection, to the cell's throwaway database."""
     from django.db import connection
 
@@ -56,7 +71,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 
 
 @pytest.fixture
-def tables() -> Iterator[Callable[..., None]]:
+def tables() -> Iterator[CreateTables]:
     """``tables(Model, ...)`` creates the models' tables for this check; they are dropped after it."""
     from django.db import connection
 
@@ -157,10 +172,10 @@ def held_in_other_connection(
 
 
 @pytest.fixture
-def configured_connection() -> Iterator[Callable[..., Any]]:
+def configured_connection() -> Iterator[ConfigureConnection]:
     """``configured_connection(CONN_MAX_AGE=None, OPTIONS={...})``: a second Django connection to the
     cell's database with some settings changed (OPTIONS are merged); closed after the check."""
-    from harness.session import django_connection
+    from harness.cells.session import django_connection
 
     made: list[Any] = []
 

@@ -12,7 +12,9 @@ import contextlib
 import dataclasses
 import importlib.metadata
 import os
+import shutil
 import signal
+import tempfile
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the suites as this cell, e.g. postgres15-psycopg-django52 or a tox env name",
     )
     group.addoption("--dbcompat-matrix", metavar="PATH", help="matrix file (default: the project's matrix.yaml)")
+    group.addoption("--dbcompat-job", metavar="PATH", help="the cell's job, as 'dbcompat run' writes it for the cell")
     group.addoption(
         "--dbcompat-results", metavar="DIR", help="where to write the cell's JSON (default: reports/results)"
     )
@@ -52,56 +55,73 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--dbcompat-check-timeout",
         metavar="SECONDS",
         type=float,
-        default=float(os.environ.get("DBCOMPAT_CHECK_TIMEOUT", "60")),
-        help="cancel a check's statement after this long; the check ends as a harness error (default: 60)",
+        default=None,
+        help="cancel a check's statement after this long; the check ends as a harness error "
+        "(default: DBCOMPAT_CHECK_TIMEOUT, else 60)",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(id): a behaviour check with a stable id ('behaviour.what')")
-    name = config.getoption("dbcompat_cell")
-    if not name:
+    name, job_path = config.getoption("dbcompat_cell"), config.getoption("dbcompat_job")
+    if not name and not job_path:
         return
+    from harness.cells.job import CellJob
+    from harness.cells.session import CellSession, Probe, worker_id
     from harness.claims import CLAIMS
     from harness.errors import DbcompatError
-    from harness.matrix import CELL_VARIABLE, DEFAULT_MATRIX, Cell, load_matrix
-    from harness.session import CellSession, Probe, worker_id
-    from harness.versions import parse_version
 
-    handed = os.environ.get(CELL_VARIABLE)
+    workerinput = getattr(config, "workerinput", None)
+    pool = None
     try:
-        if handed and Cell.from_json(handed).id == name:
-            # The runner already read and validated the matrix: the cell comes with the process.
-            cell = Cell.from_json(handed)
+        if job_path or workerinput is not None:
+            # Handed over by the runner, or by this run's xdist controller: the server is provided.
+            job = CellJob.read(Path(job_path if workerinput is None else workerinput["dbcompat_job"]))
         else:
-            matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
-            matrix = load_matrix(matrix_path)
-            cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
+            job, pool = _job_here(config, name)
     except DbcompatError as exc:
         raise pytest.UsageError(str(exc)) from None
     # SIGTERM (the runner stopping a cell) unwinds like Ctrl-C, so the throwaway database is dropped.
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
-    session = CellSession(cell, os.environ, worker=worker_id())
-    workerinput = getattr(config, "workerinput", None)
+    session = CellSession(job, worker=worker_id())
     if workerinput is not None:
         session.adopt(Probe(**workerinput["dbcompat_probe"]))
         session.open(probe_first=False)
         config.pluginmanager.register(CellPlugin(config, session, writes=False, claims=CLAIMS), "dbcompat-cell")
-    elif _xdist_controller(config):
-        # The controller runs no checks: it probes the server once and hands it to the workers.
-        config.pluginmanager.register(_XdistController(session.probe()), "dbcompat-xdist")
-        config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS), "dbcompat-cell")
+        return
+    if _xdist_controller(config):
+        # The controller runs no checks: it probes the server once and hands it and the job to the workers.
+        handed = job.write(Path(tempfile.mkdtemp(prefix="dbcompat_job_")) / "job.json")
+        config.pluginmanager.register(_XdistController(session.probe(), handed), "dbcompat-xdist")
     else:
         session.open()
-        config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS), "dbcompat-cell")
+    config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS, pool=pool), "dbcompat-cell")
+
+
+def _job_here(config: pytest.Config, name: str) -> tuple[Any, Any]:
+    """A plain ``pytest --dbcompat-cell``: the cell from the matrix, the server provided in this process."""
+    from harness.cells.job import job_from_environment
+    from harness.matrix import DEFAULT_MATRIX, load_matrix
+    from harness.versions import parse_version
+
+    matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
+    matrix = load_matrix(matrix_path)
+    cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
+    results = config.getoption("dbcompat_results") or config.rootpath / "reports" / "results"
+    return job_from_environment(cell, os.environ, Path(results), config.getoption("dbcompat_check_timeout"))
 
 
 class _XdistController:
-    def __init__(self, probe: Any) -> None:
+    def __init__(self, probe: Any, job: Path) -> None:
         self.probe = probe
+        self.job = job
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["dbcompat_probe"] = dataclasses.asdict(self.probe)
+        node.workerinput["dbcompat_job"] = str(self.job)
+
+    def pytest_unconfigure(self) -> None:
+        shutil.rmtree(self.job.parent, ignore_errors=True)
 
 
 def _xdist_controller(config: pytest.Config) -> bool:
@@ -116,18 +136,22 @@ def _default_matrix(rootpath: Path, packaged: Path) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("dbcompat_cell") and any(item.get_closest_marker("check") for item in items):
+    cell = config.getoption("dbcompat_cell") or config.getoption("dbcompat_job")
+    if not cell and any(item.get_closest_marker("check") for item in items):
         raise pytest.UsageError("the behaviour suites need a cell: pass --dbcompat-cell (see 'dbcompat list')")
 
 
 class CellPlugin:
     """The hooks of one cell's run; ``writes`` in the process that writes the results file."""
 
-    def __init__(self, config: pytest.Config, session: Any, writes: bool, claims: ClaimsTable) -> None:
+    def __init__(
+        self, config: pytest.Config, session: Any, writes: bool, claims: ClaimsTable, pool: Any = None
+    ) -> None:
         self.config = config
         self.session = session
         self.writes = writes
         self.claims = claims
+        self.pool = pool  # servers this process provided itself (a plain pytest run), stopped at the end
         self.written: Path | None = None
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -144,7 +168,7 @@ class CellPlugin:
 
         from harness.backends import backend_for
 
-        limit = float(self.config.getoption("dbcompat_check_timeout"))
+        limit = self.session.job.check_timeout
         wrapper = connections["default"]  # this thread's connection, the one the check uses
 
         def cancel() -> None:
@@ -209,10 +233,10 @@ class CellPlugin:
 
     def _progress(self) -> None:
         """ "done total" for a runner's live display, when it asked for it."""
-        target = os.environ.get("DBCOMPAT_PROGRESS")
+        target = self.session.job.progress
         if target and self.writes:
             with contextlib.suppress(OSError):
-                Path(target).write_text(f"{len(self.session.records)} {getattr(self, 'total', 0)}")
+                target.write_text(f"{len(self.session.records)} {getattr(self, 'total', 0)}")
 
     # Last: after pytest has torn down the fixtures still set up (an interrupted check's tables).
     @pytest.hookimpl(trylast=True)
@@ -222,9 +246,10 @@ class CellPlugin:
         try:
             self.session.close()
         finally:
+            if self.pool is not None:
+                self.pool.stop_all()
             if self.writes:
-                directory = self.config.getoption("dbcompat_results") or self.config.rootpath / "reports" / "results"
-                self.written = self.session.write(Path(directory))
+                self.written = self.session.write(self.session.job.results_dir)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.writes:

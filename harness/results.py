@@ -161,6 +161,8 @@ class CellResult:
     """Why the cell did not run its checks, if it did not."""
     database: str | None = None
     """The throwaway database the checks ran in (dropped afterwards); under pytest-xdist each worker had its own."""
+    django_release: str | None = None
+    """The Django release the matrix names for the cell (e.g. 5.2): the docs its claims come from."""
     checks: list[CheckResult] = field(default_factory=list)
     """Every check's record."""
     schema_version: int = SCHEMA_VERSION

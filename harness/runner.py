@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import __version__
+from harness.cells.job import CellJob
+from harness.cells.job import check_timeout as job_check_timeout
 from harness.envs import PROJECT_ROOT, ensure_env, plan_env
 from harness.errors import (
     EXIT_FINDINGS,
@@ -31,7 +33,7 @@ from harness.errors import (
     EXIT_OK,
     DbcompatError,
 )
-from harness.matrix import CELL_VARIABLE, Cell, Matrix, Server
+from harness.matrix import Cell, Matrix, Server
 from harness.results import (
     CellResult,
     CellStatus,
@@ -46,7 +48,6 @@ from harness.servers import ProvidedServer, ServerPool, server_info
 from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 
 # Where a cell's pytest writes "done total" after each check, for the live display.
-PROGRESS_VARIABLE = "DBCOMPAT_PROGRESS"
 # Seconds a cell waits for its server to be settled before building its environment meanwhile:
 # a URL or a missing Docker engine settles at once, a container start takes longer.
 SERVER_SETTLES = 1.0
@@ -148,19 +149,27 @@ def run_cells(
     jobs: int = 1,
     reporter: Reporter | None = None,
     keep_servers: Path | None = None,
+    check_timeout: float | None = None,
 ) -> RunSummary:
     """Run the cells, ``jobs`` at a time; on Ctrl-C stop what runs and keep what finished.
 
     ``keep_servers``: a file where started containers are recorded and left running, and from
     which containers kept by an earlier run are reused.
     """
-    runner = _Runner(matrix, results_dir, dict(os.environ if environ is None else environ), root, keep_servers)
+    environ = dict(os.environ if environ is None else environ)
+    runner = _Runner(matrix, results_dir, environ, root, keep_servers, check_timeout)
     return runner.run(cells, max(1, jobs), reporter or Reporter(say))
 
 
 class _Runner:
     def __init__(
-        self, matrix: Matrix, results_dir: Path, environ: dict[str, str], root: Path, keep: Path | None
+        self,
+        matrix: Matrix,
+        results_dir: Path,
+        environ: dict[str, str],
+        root: Path,
+        keep: Path | None,
+        check_timeout: float | None,
     ) -> None:
         self.matrix = matrix
         self.results_dir = results_dir
@@ -170,6 +179,7 @@ class _Runner:
         # Every cell's throwaway databases carry the run's token and the cell's number, so cells
         # running at once never share a name and a run's leftovers can be found.
         self.token = (environ.get(RUN_TOKEN_VARIABLE) or new_token())[:8]
+        self.check_timeout = check_timeout if check_timeout is not None else job_check_timeout(environ)
         self.stopping = threading.Event()
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
@@ -258,20 +268,22 @@ class _Runner:
         if self.stopping.is_set():
             return None
 
-        child_environ = dict(self.environ)
-        self.pool.child_environ(child_environ)
-        child_environ.pop("PYTEST_ADDOPTS", None)
-        child_environ[PROGRESS_VARIABLE] = str(self.progress_dir / cell.id)
-        child_environ[CELL_VARIABLE] = cell.to_json()
-        child_environ[RUN_TOKEN_VARIABLE] = token
+        # Everything the cell's process needs, in one file: it reads no matrix and parses no URL.
+        job = CellJob(
+            cell=cell,
+            token=token,
+            check_timeout=self.check_timeout,
+            results_dir=results_dir,
+            provided=provided,
+            progress=self.progress_dir / cell.id,
+        ).write(self.progress_dir / f"{cell.id}.job.json")
+        child_environ = {k: v for k, v in self.environ.items() if k != "PYTEST_ADDOPTS"}
         command = [
             str(python),
             "-m",
             "pytest",
             str(self.root / "suites"),
-            f"--dbcompat-cell={cell.id}",
-            f"--dbcompat-matrix={self.matrix.path}",
-            f"--dbcompat-results={results_dir}",
+            f"--dbcompat-job={job}",
             f"--rootdir={self.root}",
             "-p",
             "no:cacheprovider",
@@ -344,6 +356,7 @@ def _placeholder(
         server=server_info(cell.server, provided),
         driver=DriverInfo(id=cell.driver.id, name=cell.driver.name, module=cell.driver.module),
         django_version=None,
+        django_release=str(cell.django.version),
         python_version=platform.python_version(),
         harness_version=__version__,
         started_at=started_at,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 
-def check_model(name: str, fields: dict[str, Any], **meta: Any) -> Any:
+def check_model(name: str, fields: dict[str, models.Field], **meta: object) -> type[models.Model]:
     """A model defined by one check (a collation, a limit to probe), in an app registry of its own.
 
     Managed, unlike the models below, so that Django's schema editor creates its indexes too.

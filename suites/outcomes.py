@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def class_name(exc: BaseException) -> str:
@@ -19,7 +21,7 @@ def outcome_of(action: Callable[[], object]) -> str:
     return "ok"
 
 
-def value_or_error(action: Callable[[], Any]) -> Any:
+def value_or_error(action: Callable[[], T]) -> T | str:
     """What the action returned, or the full class name of what it raised."""
     try:
         return action()

@@ -15,17 +15,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person, UniqueName, check_model
 from suites.outcomes import outcome_of, value_or_error
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
+
 
 @pytest.mark.check("collation.default")
-def test_default(check: CheckRecorder, connection: Any, backend: Any) -> None:
+def test_default(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend) -> None:
     sql = backend.default_collation_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -33,14 +39,14 @@ def test_default(check: CheckRecorder, connection: Any, backend: Any) -> None:
 
 
 @pytest.mark.check("collation.exact_ignores_case")
-def test_exact_ignores_case(check: CheckRecorder, tables: Any) -> None:
+def test_exact_ignores_case(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Person)
     Person.objects.create(name="Fred")
     check.observe(Person.objects.filter(name="freD").exists())
 
 
 @pytest.mark.check("collation.unique_ignores_case")
-def test_unique_ignores_case(check: CheckRecorder, tables: Any) -> None:
+def test_unique_ignores_case(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import transaction
 
     tables(UniqueName)
@@ -54,21 +60,23 @@ def test_unique_ignores_case(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("collation.contains_ignores_case")
-def test_contains_ignores_case(check: CheckRecorder, tables: Any) -> None:
+def test_contains_ignores_case(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Person)
     Person.objects.create(name="Fred")
     check.observe(Person.objects.filter(name__contains="RE").exists())
 
 
 @pytest.mark.check("collation.iexact_non_ascii")
-def test_iexact_non_ascii(check: CheckRecorder, tables: Any) -> None:
+def test_iexact_non_ascii(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Person)
     Person.objects.create(name="ÉMILE")
     check.observe(Person.objects.filter(name__iexact="émile").exists())
 
 
 @pytest.mark.check("collation.db_collation_case_sensitive")
-def test_db_collation_case_sensitive(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
+def test_db_collation_case_sensitive(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, tables: CreateTables
+) -> None:
     import django
     from django.db import models
     from packaging.version import Version
@@ -88,7 +96,7 @@ def test_db_collation_case_sensitive(check: CheckRecorder, connection: Any, back
 
 
 @pytest.mark.check("collation.formset_unique_case")
-def test_formset_unique_case(check: CheckRecorder, tables: Any) -> None:
+def test_formset_unique_case(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import transaction
     from django.forms import modelformset_factory
 
@@ -111,7 +119,7 @@ def test_formset_unique_case(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("collation.icontains_non_ascii")
-def test_icontains_non_ascii(check: CheckRecorder, tables: Any) -> None:
+def test_icontains_non_ascii(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Person)
     Person.objects.create(name="ÉMILE")
     check.observe(

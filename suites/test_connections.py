@@ -15,19 +15,25 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
 from suites.outcomes import outcome_of, value_or_error
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import ConfigureConnection, CreateTables
 
 # Seconds the health check waits for the server to close a session it was told to close.
 SESSION_CLOSE_WAIT = 5.0
 
 
-def reused(wrapper: Any) -> bool:
+def reused(wrapper: BaseDatabaseWrapper) -> bool:
     wrapper.ensure_connection()
     before = wrapper.connection
     wrapper.close_if_unusable_or_obsolete()  # what Django does when a request finishes
@@ -36,7 +42,7 @@ def reused(wrapper: Any) -> bool:
 
 
 @pytest.mark.check("connections.conn_max_age_reuse")
-def test_conn_max_age_reuse(check: CheckRecorder, configured_connection: Any) -> None:
+def test_conn_max_age_reuse(check: CheckRecorder, configured_connection: ConfigureConnection) -> None:
     check.observe(
         {
             "0": reused(configured_connection(CONN_MAX_AGE=0)),
@@ -45,26 +51,26 @@ def test_conn_max_age_reuse(check: CheckRecorder, configured_connection: Any) ->
     )
 
 
-def read_one(wrapper: Any, sql: str) -> Any:
+def read_one(wrapper: BaseDatabaseWrapper, sql: str) -> object:
     with wrapper.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()[0]
 
 
 @pytest.mark.check("connections.session_time_zone")
-def test_session_time_zone(check: CheckRecorder, connection: Any, backend: Any) -> None:
+def test_session_time_zone(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend) -> None:
     sql = backend.session_time_zone_query()
     check.observe(read_one(connection, sql))
 
 
 @pytest.mark.check("connections.client_encoding")
-def test_client_encoding(check: CheckRecorder, connection: Any, backend: Any) -> None:
+def test_client_encoding(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend) -> None:
     sql = backend.client_encoding_sql()
     check.observe(read_one(connection, sql))
 
 
 @pytest.mark.check("connections.init_command")
-def test_init_command(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+def test_init_command(check: CheckRecorder, backend: Backend, configured_connection: ConfigureConnection) -> None:
     probe = backend.init_command_probe()
     command, query = probe
     check.note("init_command", command)
@@ -73,13 +79,13 @@ def test_init_command(check: CheckRecorder, backend: Any, configured_connection:
 
 
 @pytest.mark.check("connections.isolation_option")
-def test_isolation_option(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+def test_isolation_option(check: CheckRecorder, backend: Backend, configured_connection: ConfigureConnection) -> None:
     # The option first: where there is none, the reason is the option's.
     option = backend.isolation_option("serializable")
     sql = backend.isolation_level_sql()
     wrapper = configured_connection(OPTIONS={"isolation_level": option})
 
-    def in_a_transaction() -> Any:
+    def in_a_transaction() -> object:
         # The level applies to transactions (psycopg sets it as each one begins): read inside one.
         wrapper.ensure_connection()
         wrapper.set_autocommit(False)
@@ -93,7 +99,7 @@ def test_isolation_option(check: CheckRecorder, backend: Any, configured_connect
 
 
 @pytest.mark.check("raw-sql.dict_params")
-def test_dict_params(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_dict_params(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     tables(Person)
     Person.objects.create(name="Fred")
     table, column = connection.ops.quote_name(Person._meta.db_table), connection.ops.quote_name("name")
@@ -102,7 +108,9 @@ def test_dict_params(check: CheckRecorder, connection: Any, tables: Any) -> None
 
 
 @pytest.mark.check("connections.health_check")
-def test_health_check(check: CheckRecorder, connection: Any, backend: Any, configured_connection: Any) -> None:
+def test_health_check(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, configured_connection: ConfigureConnection
+) -> None:
     session_sql = backend.session_id_sql()
 
     def wait_until_closed(session_id: int) -> None:
@@ -114,7 +122,7 @@ def test_health_check(check: CheckRecorder, connection: Any, backend: Any, confi
 
     def next_request_after_server_closed(health_checks: bool) -> str:
         wrapper = configured_connection(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=health_checks)
-        session_id = read_one(wrapper, session_sql)
+        session_id = cast(int, read_one(wrapper, session_sql))
         wrapper.close_if_unusable_or_obsolete()  # the request ends; the connection is kept
         with connection.cursor() as cursor:  # the server closes it, from another session
             cursor.execute(backend.terminate_session_sql(session_id))

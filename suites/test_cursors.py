@@ -6,16 +6,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
 
 
 @pytest.mark.check("cursors.iterator_server_side")
-def test_iterator_server_side(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
+def test_iterator_server_side(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, tables: CreateTables
+) -> None:
     from django.db import transaction
 
     sql = backend.open_cursors_sql()

@@ -10,25 +10,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Blankable
 from suites.outcomes import outcome_of
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
 
 FLAG = "interprets_empty_strings_as_nulls"
 
 
 @pytest.fixture
-def saved(tables: Any) -> Any:
+def saved(tables: CreateTables) -> Blankable:
     tables(Blankable)
-    return Blankable.objects.create(id=1, text="")
+    return cast(Blankable, Blankable.objects.create(id=1, text=""))
 
 
 @pytest.mark.check("empty-string.stored_as_null")
-def test_stored_as_null(check: CheckRecorder, connection: Any, backend: Any, saved: Any) -> None:
+def test_stored_as_null(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, saved: Blankable
+) -> None:
     sql = backend.is_null_sql(connection.ops.quote_name(Blankable._meta.db_table), connection.ops.quote_name("text"))
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -39,22 +47,22 @@ def test_stored_as_null(check: CheckRecorder, connection: Any, backend: Any, sav
 
 
 @pytest.mark.check("empty-string.read_back")
-def test_read_back(check: CheckRecorder, saved: Any) -> None:
+def test_read_back(check: CheckRecorder, saved: Blankable) -> None:
     check.observe(Blankable.objects.get(pk=saved.pk).text)
 
 
 @pytest.mark.check("empty-string.filter_exact")
-def test_filter_exact(check: CheckRecorder, saved: Any) -> None:
+def test_filter_exact(check: CheckRecorder, saved: Blankable) -> None:
     check.observe(Blankable.objects.filter(text="").count())
 
 
 @pytest.mark.check("empty-string.filter_isnull")
-def test_filter_isnull(check: CheckRecorder, saved: Any) -> None:
+def test_filter_isnull(check: CheckRecorder, saved: Blankable) -> None:
     check.observe(Blankable.objects.filter(text__isnull=True).count())
 
 
 @pytest.mark.check("empty-string.not_null_accepts_empty")
-def test_not_null_accepts_empty(check: CheckRecorder, tables: Any) -> None:
+def test_not_null_accepts_empty(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import transaction
 
     tables(Blankable)
@@ -67,5 +75,5 @@ def test_not_null_accepts_empty(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("empty-string.flag")
-def test_flag(check: CheckRecorder, connection: Any) -> None:
+def test_flag(check: CheckRecorder, connection: BaseDatabaseWrapper) -> None:
     check.observe(getattr(connection.features, FLAG))

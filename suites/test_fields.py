@@ -16,20 +16,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Amount, Document, Moment, Short, check_model
 from suites.outcomes import outcome_of
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import ConfigureConnection, CreateTables
 
 DIGITS_19 = Decimal("1234567890.123456789")
 NESTED = {"a": [1, 2.5, None, "x"], "b": {"c": True, "d": "Zoë"}}
 
 
 @pytest.mark.check("fields.decimal_19_digits")
-def test_decimal_19_digits(check: CheckRecorder, tables: Any) -> None:
+def test_decimal_19_digits(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Amount)
     saved = Amount.objects.create(value=DIGITS_19)
     read = Amount.objects.get(pk=saved.pk).value
@@ -38,7 +44,7 @@ def test_decimal_19_digits(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("fields.json_round_trip")
-def test_json_round_trip(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_json_round_trip(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     supported = connection.features.supports_json_field
     check.flag("supports_json_field", supported)
     if not supported:
@@ -51,14 +57,14 @@ def test_json_round_trip(check: CheckRecorder, connection: Any, tables: Any) -> 
 
 
 @pytest.mark.check("fields.datetime_microseconds")
-def test_datetime_microseconds(check: CheckRecorder, tables: Any) -> None:
+def test_datetime_microseconds(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Moment)
     saved = Moment.objects.create(at=datetime(2024, 1, 15, 10, 0, 0, 123456, tzinfo=UTC))
     check.observe(Moment.objects.get(pk=saved.pk).at.microsecond)
 
 
 @pytest.mark.check("fields.overlong_string")
-def test_overlong_string(check: CheckRecorder, tables: Any) -> None:
+def test_overlong_string(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import transaction
 
     tables(Short)
@@ -71,7 +77,7 @@ def test_overlong_string(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("fields.text_unique")
-def test_text_unique(check: CheckRecorder, tables: Any) -> None:
+def test_text_unique(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     UniqueText = check_model("UniqueText", {"body": models.TextField(unique=True)})
@@ -79,7 +85,7 @@ def test_text_unique(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("fields.char_db_index_indexes")
-def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_char_db_index_indexes(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     from django.db import models
 
     # A managed model: Django's schema editor creates no indexes for unmanaged ones.
@@ -97,7 +103,7 @@ def test_char_db_index_indexes(check: CheckRecorder, connection: Any, tables: An
 
 
 @pytest.mark.check("fields.longest_unique_varchar")
-def test_longest_unique_varchar(check: CheckRecorder, tables: Any) -> None:
+def test_longest_unique_varchar(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     longest = 0
@@ -112,7 +118,11 @@ def test_longest_unique_varchar(check: CheckRecorder, tables: Any) -> None:
 
 @pytest.mark.check("fields.overlong_string_non_strict")
 def test_overlong_string_non_strict(
-    check: CheckRecorder, connection: Any, backend: Any, tables: Any, configured_connection: Any
+    check: CheckRecorder,
+    connection: BaseDatabaseWrapper,
+    backend: Backend,
+    tables: CreateTables,
+    configured_connection: ConfigureConnection,
 ) -> None:
     command = backend.non_strict_init_command()
     tables(Short)
@@ -125,7 +135,7 @@ def test_overlong_string_non_strict(
 
 
 @pytest.mark.check("fields.decimal_sum")
-def test_decimal_sum(check: CheckRecorder, tables: Any) -> None:
+def test_decimal_sum(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db.models import Sum
 
     tables(Amount)

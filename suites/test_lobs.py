@@ -14,17 +14,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import check_model
 from suites.outcomes import outcome_of, value_or_error
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import ConfigureConnection, CreateTables
+
 
 @pytest.mark.check("lobs.distinct_with_text")
-def test_distinct_with_text(check: CheckRecorder, tables: Any) -> None:
+def test_distinct_with_text(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     Note = check_model("Note", {"title": models.CharField(max_length=20), "body": models.TextField()})
@@ -42,7 +48,7 @@ def test_distinct_with_text(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("lobs.index_on_text")
-def test_index_on_text(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_index_on_text(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     from django.db import models
 
     Indexed = check_model(
@@ -63,7 +69,7 @@ def test_index_on_text(check: CheckRecorder, connection: Any, tables: Any) -> No
 
 
 @pytest.mark.check("lobs.type_named_fields")
-def test_type_named_fields(check: CheckRecorder, tables: Any) -> None:
+def test_type_named_fields(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     Typed = check_model(
@@ -84,10 +90,12 @@ def test_type_named_fields(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("postgresql-binding.server_side_binding")
-def test_server_side_binding(check: CheckRecorder, backend: Any, configured_connection: Any) -> None:
+def test_server_side_binding(
+    check: CheckRecorder, backend: Backend, configured_connection: ConfigureConnection
+) -> None:
     option = backend.server_side_binding_options()
 
-    def set_with_parameter(wrapper: Any) -> str:
+    def set_with_parameter(wrapper: BaseDatabaseWrapper) -> str:
         def run() -> None:
             with wrapper.cursor() as cursor:
                 cursor.execute("SET lock_timeout = %s", ["2s"])
@@ -103,7 +111,7 @@ def test_server_side_binding(check: CheckRecorder, backend: Any, configured_conn
 
 
 @pytest.mark.check("lobs.text_primary_key")
-def test_text_primary_key(check: CheckRecorder, tables: Any) -> None:
+def test_text_primary_key(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     Keyed = check_model("TextKeyed", {"key": models.TextField(primary_key=True)})
@@ -116,7 +124,9 @@ def test_text_primary_key(check: CheckRecorder, tables: Any) -> None:
 
 
 @pytest.mark.check("lobs.returning_into_off")
-def test_returning_into_off(check: CheckRecorder, backend: Any, configured_connection: Any, tables: Any) -> None:
+def test_returning_into_off(
+    check: CheckRecorder, backend: Backend, configured_connection: ConfigureConnection, tables: CreateTables
+) -> None:
     from django.db import connections
 
     from suites.models import Person

@@ -19,15 +19,22 @@ And:
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder, held_in_other_connection
+from harness.checks import CheckRecorder
+from harness.fixtures import held_in_other_connection
 from suites.models import Lockable
 from suites.outcomes import class_name, outcome_of, value_or_error
 
-OPTIONS = {
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
+
+OPTIONS: dict[str, tuple[dict[str, object], str]] = {
     "nowait": ({"nowait": True}, "has_select_for_update_nowait"),
     "skip_locked": ({"skip_locked": True}, "has_select_for_update_skip_locked"),
     "of": ({"of": ("self",)}, "has_select_for_update_of"),
@@ -37,7 +44,7 @@ LOCK_WAIT = 3  # seconds any statement may wait for a row lock
 
 
 @pytest.fixture
-def rows(tables: Any, connection: Any, backend: Any, check: CheckRecorder) -> None:
+def rows(tables: CreateTables, connection: BaseDatabaseWrapper, backend: Backend, check: CheckRecorder) -> None:
     tables(Lockable)
     Lockable.objects.bulk_create([Lockable(pk=pk, name=name) for pk, name in ((1, "a"), (2, "b"), (3, "c"))])
     bound = backend.lock_timeout_sql(LOCK_WAIT)
@@ -53,13 +60,13 @@ def lock_row_one() -> None:
 
 @pytest.mark.parametrize("option", list(OPTIONS))
 @pytest.mark.check("row-locking.{option}.flag")
-def test_flag(check: CheckRecorder, connection: Any, option: str) -> None:
+def test_flag(check: CheckRecorder, connection: BaseDatabaseWrapper, option: str) -> None:
     check.observe(getattr(connection.features, OPTIONS[option][1]))
 
 
 @pytest.mark.parametrize("option", list(OPTIONS))
 @pytest.mark.check("row-locking.{option}.use")
-def test_use(check: CheckRecorder, connection: Any, rows: None, option: str) -> None:
+def test_use(check: CheckRecorder, connection: BaseDatabaseWrapper, rows: None, option: str) -> None:
     from django.db import transaction
 
     kwargs, flag = OPTIONS[option]
@@ -77,7 +84,7 @@ def test_use(check: CheckRecorder, connection: Any, rows: None, option: str) -> 
 
 
 @pytest.mark.check("row-locking.nowait.contended")
-def test_nowait_contended(check: CheckRecorder, connection: Any, backend: Any, rows: None) -> None:
+def test_nowait_contended(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, rows: None) -> None:
     from django.db import transaction
 
     raised = None
@@ -94,7 +101,7 @@ def test_nowait_contended(check: CheckRecorder, connection: Any, backend: Any, r
 
 
 @pytest.mark.check("row-locking.skip_locked.contended")
-def test_skip_locked_contended(check: CheckRecorder, backend: Any, rows: None) -> None:
+def test_skip_locked_contended(check: CheckRecorder, backend: Backend, rows: None) -> None:
     from django.db import transaction
 
     def skip_locked() -> list[int]:
@@ -114,7 +121,7 @@ def test_outside_transaction(check: CheckRecorder, rows: None) -> None:
 
 
 @pytest.mark.check("row-locking.with_limit")
-def test_with_limit(check: CheckRecorder, connection: Any, rows: None) -> None:
+def test_with_limit(check: CheckRecorder, connection: BaseDatabaseWrapper, rows: None) -> None:
     from django.db import transaction
 
     def limited() -> None:

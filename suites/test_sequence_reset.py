@@ -12,13 +12,18 @@ On a fresh table (the sequence's next value is 1):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.outcomes import outcome_of
 from suites.sequences.models import Counter
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.fixtures import CreateTables
 
 
 def create_without_pk() -> str:
@@ -31,7 +36,7 @@ def create_without_pk() -> str:
     return outcome_of(create)
 
 
-def reset_statements(connection: Any) -> list[str]:
+def reset_statements(connection: BaseDatabaseWrapper) -> list[str]:
     """What ``sqlsequencereset sequences`` prints, statement by statement.
 
     The command prints ``connection.ops.sequence_reset_sql()`` for the app's models, one
@@ -44,7 +49,7 @@ def reset_statements(connection: Any) -> list[str]:
 
 
 @pytest.fixture
-def manual_pk(tables: Any) -> None:
+def manual_pk(tables: CreateTables) -> None:
     tables(Counter)
     Counter.objects.create(pk=1, name="alice")
 
@@ -55,14 +60,14 @@ def test_collision_after_manual_pk(check: CheckRecorder, manual_pk: None) -> Non
 
 
 @pytest.mark.check("sequence-reset.sqlsequencereset_statements")
-def test_sqlsequencereset_statements(check: CheckRecorder, connection: Any, manual_pk: None) -> None:
+def test_sqlsequencereset_statements(check: CheckRecorder, connection: BaseDatabaseWrapper, manual_pk: None) -> None:
     statements = reset_statements(connection)
     check.note("statements", statements)
     check.observe(len(statements))
 
 
 @pytest.mark.check("sequence-reset.fixed_after_reset")
-def test_fixed_after_reset(check: CheckRecorder, connection: Any, manual_pk: None) -> None:
+def test_fixed_after_reset(check: CheckRecorder, connection: BaseDatabaseWrapper, manual_pk: None) -> None:
     with connection.cursor() as cursor:
         for statement in reset_statements(connection):
             cursor.execute(statement)

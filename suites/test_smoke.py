@@ -8,16 +8,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.fixtures import CreateTables
 
 
 @pytest.mark.check("smoke.round_trip")
-def test_round_trip(check: CheckRecorder, connection: Any) -> None:
+def test_round_trip(check: CheckRecorder, connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1, 'dbcompat'" + connection.features.bare_select_suffix)
         rows = cursor.fetchall()
@@ -25,14 +30,14 @@ def test_round_trip(check: CheckRecorder, connection: Any) -> None:
 
 
 @pytest.mark.check("smoke.model_round_trip")
-def test_model_round_trip(check: CheckRecorder, tables: Any) -> None:
+def test_model_round_trip(check: CheckRecorder, tables: CreateTables) -> None:
     tables(Person)
     saved = Person.objects.create(name="Zoë Ångström")
     check.observe(Person.objects.get(pk=saved.pk).name)
 
 
 @pytest.mark.check("smoke.server_version")
-def test_server_version(check: CheckRecorder, connection: Any) -> None:
+def test_server_version(check: CheckRecorder, connection: BaseDatabaseWrapper) -> None:
     try:
         version = connection.get_database_version()
     except Exception as exc:  # a third-party backend may not implement it

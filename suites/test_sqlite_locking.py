@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
 from suites.outcomes import outcome_of
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import ConfigureConnection, CreateTables
+
 
 @pytest.mark.check("sqlite-locking.timeout")
-def test_timeout(check: CheckRecorder, backend: Any, tables: Any, configured_connection: Any) -> None:
+def test_timeout(
+    check: CheckRecorder, backend: Backend, tables: CreateTables, configured_connection: ConfigureConnection
+) -> None:
     take_lock = backend.write_lock_sql()
     tables(Person)
     table = Person._meta.db_table
 
-    def write(wrapper: Any) -> None:
+    def write(wrapper: BaseDatabaseWrapper) -> None:
         with wrapper.cursor() as cursor:
             cursor.execute(f'INSERT INTO "{table}" ("name") VALUES (%s)', ["writer"])
 

@@ -9,12 +9,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
 
 
 class _Rollback(Exception):
@@ -22,7 +29,9 @@ class _Rollback(Exception):
 
 
 @pytest.mark.check("storage-engines.default_engine")
-def test_default_engine(check: CheckRecorder, connection: Any, backend: Any, tables: Any) -> None:
+def test_default_engine(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, tables: CreateTables
+) -> None:
     sql = backend.table_engine_sql()
     tables(Person)
     with connection.cursor() as cursor:
@@ -31,7 +40,9 @@ def test_default_engine(check: CheckRecorder, connection: Any, backend: Any, tab
 
 
 @pytest.mark.check("storage-engines.myisam_rollback")
-def test_myisam_rollback(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_myisam_rollback(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     from django.db import transaction
 
     ddl = backend.myisam_table_sql("dbcompat_myisam")
@@ -48,7 +59,9 @@ def test_myisam_rollback(check: CheckRecorder, connection: Any, backend: Any, ra
 
 
 @pytest.mark.check("storage-engines.myisam_savepoint")
-def test_myisam_savepoint(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_myisam_savepoint(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     from django.db import transaction
 
     from suites.outcomes import value_or_error
@@ -74,7 +87,9 @@ def test_myisam_savepoint(check: CheckRecorder, connection: Any, backend: Any, r
 
 
 @pytest.mark.check("storage-engines.myisam_foreign_keys")
-def test_myisam_foreign_keys(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_myisam_foreign_keys(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     from suites.outcomes import outcome_of
 
     parent = backend.myisam_table_sql("dbcompat_myisam_parent")

@@ -13,22 +13,35 @@ wrote, in seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import LegacyStamp
 from suites.outcomes import value_or_error
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
 
 SESSION_OFFSET = "+02:00"
 DJANGO_TIME_ZONE = "Etc/GMT-2"  # UTC+2 all year (POSIX names invert the sign)
 INSTANT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
 
 
-def shift(column: str, use_tz: bool, check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> Any:
+def shift(
+    column: str,
+    use_tz: bool,
+    check: CheckRecorder,
+    connection: BaseDatabaseWrapper,
+    backend: Backend,
+    raw_table: Callable[[str, str], None],
+) -> int | str:
     from django.test import override_settings
 
     table = LegacyStamp._meta.db_table
@@ -63,22 +76,28 @@ def shift(column: str, use_tz: bool, check: CheckRecorder, connection: Any, back
 
 
 @pytest.mark.check("timestamp-use-tz.timestamp_shift")
-def test_timestamp_shift(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_timestamp_shift(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     check.observe(shift("ts", True, check, connection, backend, raw_table))
 
 
 @pytest.mark.check("timestamp-use-tz.timestamp_shift_no_tz")
-def test_timestamp_shift_no_tz(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_timestamp_shift_no_tz(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     check.observe(shift("ts", False, check, connection, backend, raw_table))
 
 
 @pytest.mark.check("timestamp-use-tz.datetime_shift")
-def test_datetime_shift(check: CheckRecorder, connection: Any, backend: Any, raw_table: Any) -> None:
+def test_datetime_shift(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, raw_table: Callable[[str, str], None]
+) -> None:
     check.observe(shift("dt", True, check, connection, backend, raw_table))
 
 
 @pytest.mark.check("timestamp-use-tz.zoneinfo")
-def test_zoneinfo(check: CheckRecorder, connection: Any, backend: Any) -> None:
+def test_zoneinfo(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend) -> None:
     sql = backend.time_zone_tables_sql()
 
     def loaded() -> bool:

@@ -7,12 +7,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Person
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
+    from harness.fixtures import CreateTables
 
 
 class _Inner(Exception):
@@ -20,7 +26,7 @@ class _Inner(Exception):
 
 
 @pytest.mark.check("transactions.nested_atomic_rollback")
-def test_nested_atomic_rollback(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_nested_atomic_rollback(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     from django.db import transaction
 
     tables(Person)
@@ -38,7 +44,7 @@ def test_nested_atomic_rollback(check: CheckRecorder, connection: Any, tables: A
 
 
 @pytest.mark.check("transactions.isolation_level")
-def test_isolation_level(check: CheckRecorder, connection: Any, backend: Any) -> None:
+def test_isolation_level(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend) -> None:
     sql = backend.isolation_level_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql)

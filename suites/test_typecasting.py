@@ -11,21 +11,26 @@ The rows are the docs' own examples (ref/databases, MySQL notes > Automatic type
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.fixtures import CheckRecorder
+from harness.checks import CheckRecorder
 from suites.models import Word
 from suites.outcomes import value_or_error
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
-def with_rows(tables: Any, *values: str) -> None:
+    from harness.fixtures import CreateTables
+
+
+def with_rows(tables: CreateTables, *values: str) -> None:
     tables(Word)
     Word.objects.bulk_create([Word(value=value) for value in values])
 
 
-def raw_values(connection: Any, where: str) -> Any:
+def raw_values(connection: BaseDatabaseWrapper, where: str) -> list[str] | str:
     table = connection.ops.quote_name(Word._meta.db_table)
     column = connection.ops.quote_name("value")
 
@@ -38,25 +43,25 @@ def raw_values(connection: Any, where: str) -> Any:
 
 
 @pytest.mark.check("typecasting.raw_eq_zero")
-def test_raw_eq_zero(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_raw_eq_zero(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     with_rows(tables, "abc", "def")
     check.observe(raw_values(connection, "= 0"))
 
 
 @pytest.mark.check("typecasting.raw_eq_one")
-def test_raw_eq_one(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_raw_eq_one(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     with_rows(tables, "abc1")
     check.observe(raw_values(connection, "= 1"))
 
 
 @pytest.mark.check("typecasting.orm_eq_zero")
-def test_orm_eq_zero(check: CheckRecorder, tables: Any) -> None:
+def test_orm_eq_zero(check: CheckRecorder, tables: CreateTables) -> None:
     with_rows(tables, "abc", "def")
     check.observe(value_or_error(lambda: sorted(Word.objects.filter(value=0).values_list("value", flat=True))))
 
 
 @pytest.mark.check("typecasting.raw_manager_param")
-def test_raw_manager_param(check: CheckRecorder, connection: Any, tables: Any) -> None:
+def test_raw_manager_param(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     from django.db.models.expressions import RawSQL
 
     with_rows(tables, "abc", "def")

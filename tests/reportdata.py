@@ -55,6 +55,7 @@ def cell(
         ),
         driver=DriverInfo(id=driver, name=driver, module=driver, version="1.0"),
         django_version=django,
+        django_release=f"{cell_id[-2]}.{cell_id[-1]}",  # what the matrix names: django52 is 5.2
         python_version="3.11.7",
         harness_version="0.1.0",
         started_at="2026-01-01T00:00:00+00:00",

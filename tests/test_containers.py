@@ -410,8 +410,8 @@ def test_a_tox_env_without_docker_ends_server_unavailable(tmp_path: Path) -> Non
 def test_a_container_killed_mid_cell_ends_it_server_lost(
     docker: Any, matrix: Matrix, server_image: Any, tmp_path: Path
 ) -> None:
+    from harness.cells.job import CellJob
     from harness.envs import ensure_env, plan_env
-    from harness.matrix import DEFAULT_MATRIX
     from tests.test_server_lost import CHECKS
 
     image = server_image("postgres15")
@@ -423,18 +423,16 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
     (project / "suites" / "models.py").write_text("")
     (project / "test_lost.py").write_text(CHECKS)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
-    # As `dbcompat run` does: the run starts the container and hands the cell its URL.
+    # As `dbcompat run` does: the run starts the container and hands the cell its job.
     pool = ServerPool({"DBCOMPAT_IMAGE_POSTGRES15": image})
     try:
-        pool.provide(matrix.server("postgres15"))
-        handed: dict[str, str] = {}
-        pool.child_environ(handed)
+        provided = pool.provide(matrix.server("postgres15"))
+        job = CellJob(cell, "k1ll3d", 60.0, results, provided).write(tmp_path / "job.json")
         (container,) = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
         child = subprocess.Popen(
-            [str(python), "-m", "pytest", f"--dbcompat-cell={cell.id}", f"--dbcompat-matrix={DEFAULT_MATRIX}",
-             f"--dbcompat-results={results}", "-p", "no:cacheprovider"],
+            [str(python), "-m", "pytest", f"--dbcompat-job={job}", "-p", "no:cacheprovider"],
             cwd=project,
-            env={**without_urls(), **handed, "DOOMED_SIGNAL": str(flag)},
+            env={**without_urls(), "DOOMED_SIGNAL": str(flag)},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -25,12 +25,21 @@ import pytest
 
 from harness.cli import main
 from harness.errors import EXIT_BAD_INPUT, UsageError
-from harness.images import RECIPES, DockerUnavailable, ImageBuildError, build_images, export_line, select_recipes
-from harness.images import build as image_build
-from harness.images.build import LABEL_RECIPE_HASH, Docker, current_image, prepare_rootfs
+from harness.images import (
+    RECIPES,
+    DockerUnavailable,
+    ImageBuildError,
+    build_images,
+    docker_cli,
+    export_line,
+    select_recipes,
+)
+from harness.images.base_image import prepare_rootfs
+from harness.images.build import current_image
+from harness.images.docker_cli import LABEL_RECIPE_HASH, Docker
 from harness.images.recipes import DEFAULT_MIRROR, SUITES, Recipe
 
-DOCKER_DIR = Path(image_build.__file__).parent / "docker"
+DOCKER_DIR = Path(docker_cli.__file__).parent / "docker"
 ALWAYS_BUILT = ("postgres15", "mariadb1011")
 
 
@@ -200,7 +209,7 @@ def test_docker_not_answering_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_docker_hanging_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(image_build.TIMEOUTS, "docker version", 1)
+    monkeypatch.setitem(docker_cli.TIMEOUTS, "docker version", 1)
     docker = Docker(str(fake_docker(tmp_path, "sleep 30")))
     with pytest.raises(DockerUnavailable, match="took over 1 s"):
         docker.server_version()

@@ -161,7 +161,7 @@ def test_a_killed_cell_leaves_the_other_results_whole(matrix: Matrix, tmp_path: 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
             found = subprocess.run(
-                ["pgrep", "-f", "--", f"--dbcompat-cell=sqlite-sqlite3-django52 .*--dbcompat-results={results}"],
+                ["pgrep", "-f", "--", f"--dbcompat-job={results}/.progress/sqlite-sqlite3-django52.job.json"],
                 capture_output=True,
                 text=True,
             ).stdout.split()

@@ -142,15 +142,13 @@ def test_no_docker_engine_makes_the_server_unavailable(matrix: Matrix, monkeypat
     assert pool.starts == 0
 
 
-def test_pool_prefers_url_and_passes_started_servers_to_cells(matrix: Matrix) -> None:
+def test_pool_prefers_url(matrix: Matrix) -> None:
     environ = {"DBCOMPAT_URL_MARIADB1011": "mysql://root@127.0.0.1:3306/"}
     pool = ServerPool(environ)
     provided = pool.provide(matrix.server("mariadb1011"))
     assert provided.provider == "url"
     assert pool.provide(matrix.server("mariadb1011")) is provided
-    child: dict[str, str] = {}
-    pool.child_environ(child)
-    assert child == {}  # nothing was started, so nothing to pass on
+    assert pool.starts == 0
 
 
 # -- throwaway databases ------------------------------------------------------------------------
@@ -205,13 +203,9 @@ def test_vendor_statements() -> None:
 def test_started_container_becomes_django_settings(matrix: Matrix, server_id: str, user: str, admin_name: str) -> None:
     # What a cell is given for a container the run started: its URL, read back as Django settings.
     plan = plan_container(matrix.server(server_id), {})
-    environ = {
-        f"DBCOMPAT_URL_{server_id.upper()}": plan.url("localhost", 49153),
-        f"DBCOMPAT_PROVIDER_{server_id.upper()}": "container",
-    }
+    environ = {f"DBCOMPAT_URL_{server_id.upper()}": plan.url("localhost", 49153)}
     provided = locate_server(matrix.server(server_id), environ)
     assert provided is not None
-    assert provided.provider == "container"
     assert (provided.settings["HOST"], provided.settings["PORT"]) == ("localhost", 49153)
     assert (provided.settings["USER"], provided.settings["PASSWORD"]) == (user, plan.password)
     assert provided.admin_name == admin_name
@@ -222,9 +216,10 @@ def test_started_container_becomes_django_settings(matrix: Matrix, server_id: st
 def test_oracle_cells_connect_by_easy_connect_string(matrix: Matrix) -> None:
     # Pluggable databases need a service name: NAME "host:port/service", HOST and PORT empty
     # (Django docs, ref/databases, Oracle notes > Full DSN and Easy Connect).
-    from harness.session import CellSession
+    from harness.cells.job import CellJob
+    from harness.cells.session import CellSession
 
-    session = CellSession(matrix.cell("oracle23-oracledb-django52"), {})
+    session = CellSession(CellJob(matrix.cell("oracle23-oracledb-django52"), "t0k3n", 60, Path("results")))
     session.provided = locate_server(
         matrix.server("oracle23"), {"DBCOMPAT_URL_ORACLE23": "oracle://system:pw@db.example:1522/FREEPDB1"}
     )
@@ -258,10 +253,9 @@ def test_a_server_starts_once_however_many_cells_use_it(matrix: Matrix, monkeypa
         thread.join()
     assert fake.started == ["postgres17"]
     assert pool.starts == 1
-    child: dict[str, str] = {}
-    pool.child_environ(child)
-    assert child["DBCOMPAT_PROVIDER_POSTGRES17"] == "container"
-    assert child["DBCOMPAT_URL_POSTGRES17"].startswith("postgres://postgres:")
+    provided = pool.provide(server)
+    assert (provided.provider, provided.image) == ("container", "postgres:17")
+    assert provided.settings["USER"] == "postgres"
 
 
 def test_stop_servers_with_nothing_kept(
@@ -300,3 +294,37 @@ def test_a_run_stops_the_containers_it_started(matrix: Matrix, monkeypatch: pyte
     assert sorted(stopped) == ["mysql84", "postgres17"]
     pool.stop_all()
     assert len(stopped) == 2  # nothing is stopped twice
+
+
+# -- the job a cell's process is handed -----------------------------------------------------------
+
+
+def test_a_cell_job_round_trips_through_its_file_for_its_owner_only(matrix: Matrix, tmp_path: Path) -> None:
+    from harness.cells.job import CellJob
+
+    cell = matrix.cell("postgres15-psycopg-django52")
+    provided = locate_server(cell.server, {"DBCOMPAT_URL_POSTGRES15": "postgres://u:S3cret@127.0.0.1:5432/app"})
+    job = CellJob(cell, "abc12345", 7.5, tmp_path / "results", provided, progress=tmp_path / "progress")
+    path = job.write(tmp_path / "job.json")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"  # it holds the password
+    assert CellJob.read(path) == job
+    unavailable = CellJob(cell, "abc12345", 60, tmp_path, unavailable="no Docker engine at x")
+    assert CellJob.read(unavailable.write(tmp_path / "other.json")) == unavailable
+
+
+def test_a_broken_job_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    from harness.cells.job import CellJob
+
+    broken = tmp_path / "job.json"
+    broken.write_text('{"cell": ')
+    with pytest.raises(UsageError, match=rf"^{broken}: not a cell job dbcompat wrote \(JSONDecodeError"):
+        CellJob.read(broken)
+
+
+def test_a_bad_check_timeout_variable_is_bad_input() -> None:
+    from harness.cells.job import check_timeout
+
+    assert check_timeout({}) == 60
+    assert check_timeout({"DBCOMPAT_CHECK_TIMEOUT": "2.5"}) == 2.5
+    with pytest.raises(UsageError, match=r"DBCOMPAT_CHECK_TIMEOUT='soon': give a number of seconds above 0"):
+        check_timeout({"DBCOMPAT_CHECK_TIMEOUT": "soon"})

@@ -77,7 +77,7 @@ def _column_key(result: CellResult) -> tuple[Any, ...]:
     server = result.server
     vendor_rank = VENDORS.index(server.vendor) if server.vendor in VENDORS else len(VENDORS)
     version = leading_version(server.matrix_version or server.version_reported or "") or leading_version("0")
-    django = leading_version(result.django_version or "") or leading_version(result.cell.rsplit("django", 1)[-1])
+    django = leading_version(result.django_release or result.django_version or "")
     return (vendor_rank, version, server.id, result.driver.id, django, result.cell)
 
 
@@ -118,11 +118,11 @@ def _server_version(result: CellResult) -> str:
 
 
 def _django_label(result: CellResult) -> str:
+    """The cell's Django release: the matrix's, else (results of an older dbcompat) the one installed."""
+    if result.django_release:
+        return result.django_release
     found = leading_version(result.django_version or "")
-    if found is not None:
-        return f"{found.major}.{found.minor}"
-    tail = result.cell.rsplit("-django", 1)[-1]
-    return f"{tail[0]}.{tail[1:]}" if tail.isdigit() and len(tail) >= 2 else tail
+    return f"{found.major}.{found.minor}" if found is not None else "?"
 
 
 def _spans(

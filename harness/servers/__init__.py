@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from harness.matrix import Server
 from harness.results import ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
-PROVIDER_PREFIX = "DBCOMPAT_PROVIDER_"
 # DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's (and, to a cell, the one started).
 IMAGE_PREFIX = "DBCOMPAT_IMAGE_"
 
@@ -66,12 +65,8 @@ def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer 
         return None
     settings = parse_server_url(server.url_variable, url.strip(), server.vendor)
     admin_name = settings.pop("ADMIN_NAME")
-    provider = environ.get(PROVIDER_PREFIX + server.id.upper(), "url")
-    origin, image = f"{server.url_variable}={mask_url(url.strip())}", None
-    if provider == "container":  # started by the run that started this cell, which names the image
-        image = environ.get(IMAGE_PREFIX + server.id.upper()) or server.image
-        origin = f"container {image}"
-    return ProvidedServer(server, provider, origin, settings, admin_name, url_passwords(url.strip()), image)
+    origin = f"{server.url_variable}={mask_url(url.strip())}"
+    return ProvidedServer(server, "url", origin, settings, admin_name, url_passwords(url.strip()))
 
 
 class _Start:
@@ -189,8 +184,7 @@ class ServerPool:
                 raise ServerUnavailable(f"server {server.id!r}: the run was interrupted while it started")
         with self._guard:
             self._containers.append(started)
-        environ = {server.url_variable: started.url, PROVIDER_PREFIX + server.id.upper(): "container"}
-        provided = locate_server(server, environ)
+        provided = locate_server(server, {server.url_variable: started.url})
         if provided is None:  # pragma: no cover - build_url always gives a URL
             raise ServerUnavailable(f"server {server.id!r} started but gave no URL")
         return ProvidedServer(
@@ -207,14 +201,6 @@ class ServerPool:
 
         with contextlib.suppress(DbcompatError):  # no engine: the start says so
             docker.remove_orphans(docker.client())
-
-    def child_environ(self, environ: MutableMapping[str, str]) -> None:
-        """Tell cell processes about the containers started here (they connect by URL)."""
-        for started in self._containers:
-            variable = f"DBCOMPAT_URL_{started.plan.server_id.upper()}"
-            environ[variable] = started.url
-            environ[PROVIDER_PREFIX + started.plan.server_id.upper()] = "container"
-            environ[IMAGE_PREFIX + started.plan.server_id.upper()] = started.plan.image
 
     def stop_all(self) -> None:
         """Stop the containers this run uses; with ``keep``, record them and leave them running."""

@@ -15,7 +15,6 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +22,8 @@ from typing import Any
 
 from harness import __version__
 from harness.backends import backend_for
+from harness.cells.job import CellJob
 from harness.errors import DbcompatError
-from harness.matrix import Cell
 from harness.results import (
     STATUS_OUTCOME,
     CellResult,
@@ -35,8 +34,8 @@ from harness.results import (
     redact,
     write_result,
 )
-from harness.servers import ProvidedServer, ServerPool, server_info
-from harness.servers.throwaway import RUN_TOKEN_VARIABLE, Throwaway, create_statements, new_token, throwaway_name
+from harness.servers import ProvidedServer, server_info
+from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
 from harness.versions import Target, leading_version, parse_version, same_release
 
 SUITES_APP = "suites"
@@ -50,16 +49,15 @@ class Probe:
     reason: str | None = None
     version_reported: str | None = None
     server_settings: dict[str, str | None] = field(default_factory=dict)
-    environ: dict[str, str] = field(default_factory=dict)
 
 
 class CellSession:
-    def __init__(self, cell: Cell, environ: Mapping[str, str], worker: str = "main") -> None:
-        self.cell = cell
-        self.backend = backend_for(cell.server.vendor)
-        self.environ = dict(environ)
+    def __init__(self, job: CellJob, worker: str = "main") -> None:
+        self.job = job
+        self.cell = job.cell
+        self.backend = backend_for(job.cell.server.vendor)
         self.worker = worker
-        self.token = self.environ.get(RUN_TOKEN_VARIABLE) or new_token()
+        self.token = job.token
         self.status = CellStatus.RAN
         self.reason: str | None = None
         self.provided: ProvidedServer | None = None
@@ -71,7 +69,6 @@ class CellSession:
         self.records: dict[str, CheckResult] = {}
         self.started = time.monotonic()
         self.started_at = _now()
-        self._pool = ServerPool(self.environ)
         self._throwaway = Throwaway()
         self._sqlite_dir: tempfile.TemporaryDirectory[str] | None = None
         self._secrets: list[str] = []
@@ -87,14 +84,10 @@ class CellSession:
                 self._read_server_version()
             except Exception as exc:
                 self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
-        environ: dict[str, str] = {}
-        self._pool.child_environ(environ)
-        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings, environ)
+        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings)
 
     def adopt(self, probe: Probe) -> None:
         """Take the controller's probe (xdist worker)."""
-        self.environ.update(probe.environ)
-        self._pool = ServerPool(self.environ)
         self.status = CellStatus(probe.status)
         self.reason = probe.reason
         self.version_reported = probe.version_reported
@@ -163,18 +156,16 @@ class CellSession:
                 "drop it by hand once nothing uses it",
             )
         finally:
-            self._pool.stop_all()
             if self._sqlite_dir is not None:
                 self._sqlite_dir.cleanup()
 
     # -- steps --------------------------------------------------------------------------
 
     def _provide(self) -> bool:
-        try:
-            self.provided = self._pool.provide(self.cell.server)
-        except DbcompatError as exc:
-            self._fail(CellStatus.UNAVAILABLE, str(exc))
+        if self.job.provided is None:
+            self._fail(CellStatus.UNAVAILABLE, self.job.unavailable or f"server {self.cell.server.id!r} unavailable")
             return False
+        self.provided = self.job.provided
         self._secrets.extend(self.provided.secrets)
         return True
 
@@ -375,6 +366,7 @@ class CellSession:
                 version=self.driver_version(),
             ),
             django_version=get_version(),
+            django_release=str(self.cell.django.version),
             python_version=platform.python_version(),
             harness_version=__version__,
             database=self.used_database,
