@@ -174,8 +174,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from harness.progress import Reporter
     from harness.report import write_reports
-    from harness.runner import Reporter, default_jobs, run_cells
+    from harness.runner import default_jobs, run_cells
 
     matrix, cells = _select(args)
     jobs = args.jobs if args.jobs is not None else default_jobs()

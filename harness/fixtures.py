@@ -175,7 +175,7 @@ def held_in_other_connection(
 def configured_connection() -> Iterator[ConfigureConnection]:
     """``configured_connection(CONN_MAX_AGE=None, OPTIONS={...})``: a second Django connection to the
     cell's database with some settings changed (OPTIONS are merged); closed after the check."""
-    from harness.cells.session import django_connection
+    from harness.cells.database import django_connection
 
     made: list[Any] = []
 

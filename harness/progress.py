@@ -1,19 +1,79 @@
-"""The live display of a run: which cells are building, running (checks done of total), done.
+"""How a run tells what it does: its summary, the plain line-per-cell reporter, the live display.
 
-Used when the output is a terminal; CI logs get the plain line-per-cell reporter.
+The live display (which cells are building, running with checks done of total, done) is used
+when the output is a terminal; CI logs get the plain reporter.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.errors import EXIT_FINDINGS, EXIT_HARNESS_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from harness.matrix import Cell
 from harness.results import CellResult, CellStatus, Outcome
-from harness.runner import Reporter, describe
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    results: tuple[CellResult, ...]
+    server_starts: int
+    interrupted: bool = False
+    cells_selected: int = 0
+
+    @property
+    def exit_status(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        outcomes = [check.outcome for result in self.results for check in result.checks]
+        if any(r.status is CellStatus.HARNESS_ERROR for r in self.results) or Outcome.HARNESS_ERROR in outcomes:
+            return EXIT_HARNESS_ERROR
+        if Outcome.DIFFERS in outcomes:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    @property
+    def partial(self) -> str | None:
+        """Why the run is incomplete, for the report; None when it is not."""
+        if not self.interrupted:
+            return None
+        return f"interrupted: {len(self.results)} of {self.cells_selected} cells finished"
+
+
+class Reporter:
+    """What the runner tells as it goes; the plain one prints a line per finished cell."""
+
+    def __init__(self, say: Callable[[str], None] = print) -> None:
+        self.say = say
+        self.total = 0
+        self.finished = 0
+
+    def start(self, cells: Sequence[Cell], progress_dir: Path) -> None:
+        self.total = len(cells)
+
+    def state(self, cell: Cell, state: str) -> None:
+        """A cell moved on: "building" its environment, or "running" its checks."""
+
+    def done(self, cell: Cell, result: CellResult, seconds: float) -> None:
+        self.finished += 1
+        self.say(f"[{self.finished}/{self.total}] {cell.id}: {describe(result)} ({seconds:.1f}s)")
+
+    def stop(self) -> None:
+        """The run is over (finished or interrupted)."""
+
+
+def describe(result: CellResult) -> str:
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result.counts().items()))
+    text = result.status.value + (f": {counts}" if counts else "")
+    if result.status is not CellStatus.RAN and result.reason:
+        text += f" ({result.reason})"
+    if result.server.version_mismatch:
+        text += f" WARNING: {result.server.version_mismatch}"
+    return text
 
 
 class LiveReporter(Reporter):

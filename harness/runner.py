@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,18 +27,14 @@ from harness.cells.job import CellJob
 from harness.cells.job import check_timeout as job_check_timeout
 from harness.envs import PROJECT_ROOT, ensure_env, plan_env
 from harness.errors import (
-    EXIT_FINDINGS,
-    EXIT_HARNESS_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
     DbcompatError,
 )
 from harness.matrix import Cell, Matrix, Server
+from harness.progress import Reporter, RunSummary
 from harness.results import (
     CellResult,
     CellStatus,
     DriverInfo,
-    Outcome,
     ResultError,
     load_result,
     redact,
@@ -56,54 +52,6 @@ CELL_TIMEOUT = 900
 # pytest's exit codes for a session that ran to its end: all passed, or some tests failed
 # (a harness error in a check, which the results file records).
 _PYTEST_FINISHED = (0, 1)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    results: tuple[CellResult, ...]
-    server_starts: int
-    interrupted: bool = False
-    cells_selected: int = 0
-
-    @property
-    def exit_status(self) -> int:
-        if self.interrupted:
-            return EXIT_INTERRUPTED
-        outcomes = [check.outcome for result in self.results for check in result.checks]
-        if any(r.status is CellStatus.HARNESS_ERROR for r in self.results) or Outcome.HARNESS_ERROR in outcomes:
-            return EXIT_HARNESS_ERROR
-        if Outcome.DIFFERS in outcomes:
-            return EXIT_FINDINGS
-        return EXIT_OK
-
-    @property
-    def partial(self) -> str | None:
-        """Why the run is incomplete, for the report; None when it is not."""
-        if not self.interrupted:
-            return None
-        return f"interrupted: {len(self.results)} of {self.cells_selected} cells finished"
-
-
-class Reporter:
-    """What the runner tells as it goes; the plain one prints a line per finished cell."""
-
-    def __init__(self, say: Callable[[str], None] = print) -> None:
-        self.say = say
-        self.total = 0
-        self.finished = 0
-
-    def start(self, cells: Sequence[Cell], progress_dir: Path) -> None:
-        self.total = len(cells)
-
-    def state(self, cell: Cell, state: str) -> None:
-        """A cell moved on: "building" its environment, or "running" its checks."""
-
-    def done(self, cell: Cell, result: CellResult, seconds: float) -> None:
-        self.finished += 1
-        self.say(f"[{self.finished}/{self.total}] {cell.id}: {describe(result)} ({seconds:.1f}s)")
-
-    def stop(self) -> None:
-        """The run is over (finished or interrupted)."""
 
 
 def default_jobs() -> int:
@@ -365,16 +313,6 @@ def _placeholder(
     )
     write_result(results_dir, result, provided.secrets if provided else ())
     return result
-
-
-def describe(result: CellResult) -> str:
-    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result.counts().items()))
-    text = result.status.value + (f": {counts}" if counts else "")
-    if result.status is not CellStatus.RAN and result.reason:
-        text += f" ({result.reason})"
-    if result.server.version_mismatch:
-        text += f" WARNING: {result.server.version_mismatch}"
-    return text
 
 
 def _now() -> str:

@@ -9,9 +9,9 @@ import pytest
 
 from harness.cli import main
 from harness.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_HARNESS_ERROR, EXIT_OK
+from harness.progress import RunSummary
 from harness.report.markdown import render_markdown
 from harness.results import CellResult, CellStatus, CheckResult, DriverInfo, Outcome, ServerInfo, write_result
-from harness.runner import RunSummary
 
 
 def test_list_text_filters_by_server_driver_and_django(capsys: pytest.CaptureFixture[str]) -> None:

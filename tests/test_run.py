@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from harness.matrix import Matrix
+from harness.progress import Reporter
 from harness.results import CellStatus
-from harness.runner import Reporter, interleaved_by_server, run_cells
+from harness.runner import interleaved_by_server, run_cells
 
 SQLITE_CELLS = [
     "sqlite-sqlite3-django42",

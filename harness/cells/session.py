@@ -9,8 +9,6 @@ probes the server once and each worker works in a throwaway database of its own.
 from __future__ import annotations
 
 import contextlib
-import copy
-import importlib.metadata
 import os
 import platform
 import tempfile
@@ -22,7 +20,16 @@ from typing import Any
 
 from harness import __version__
 from harness.backends import backend_for
+from harness.cells.database import (
+    admin_connection,
+    check_driver,
+    configure_django,
+    create_database,
+    drop_database,
+    read_server,
+)
 from harness.cells.job import CellJob
+from harness.cells.target import cell_target, driver_version, version_mismatch
 from harness.errors import DbcompatError
 from harness.results import (
     STATUS_OUTCOME,
@@ -35,10 +42,8 @@ from harness.results import (
     write_result,
 )
 from harness.servers import ProvidedServer, server_info
-from harness.servers.throwaway import Throwaway, create_statements, new_token, throwaway_name
-from harness.versions import Target, leading_version, parse_version, same_release
-
-SUITES_APP = "suites"
+from harness.servers.throwaway import Throwaway, new_token, throwaway_name
+from harness.versions import Target, leading_version, parse_version
 
 
 @dataclass
@@ -108,7 +113,7 @@ class CellSession:
             self._create_database()
             assert self.database is not None
             self.used_database = Path(self.database).name  # SQLite's is a file in a temporary folder
-            self._check_driver()
+            check_driver(self.cell)
             from django.apps import apps
 
             # The suites' models are unmanaged (each check creates its tables); migrate only for others.
@@ -170,9 +175,6 @@ class CellSession:
         return True
 
     def _configure_django(self) -> None:
-        import django
-        from django.conf import settings
-
         assert self.provided is not None
         if self.backend.in_process:
             self._sqlite_dir = tempfile.TemporaryDirectory(prefix="dbcompat_")
@@ -192,15 +194,7 @@ class CellSession:
             database.update(
                 self.backend.throwaway_user_settings(name, self._throwaway_password, self._admin_database())
             )
-        settings.configure(
-            DATABASES={"default": database},
-            INSTALLED_APPS=_suite_apps(),
-            USE_TZ=True,
-            TIME_ZONE="UTC",
-            SECRET_KEY="dbcompat-not-secret",
-            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        )
-        django.setup()
+        configure_django(database)
 
     def _admin_database(self) -> str:
         """The NAME Django connects to as the URL's own user: never a database the harness drops."""
@@ -210,12 +204,7 @@ class CellSession:
     def _admin_connection(self) -> Any:
         """A connection outside Django's registry, as the URL's own user and database."""
         assert self.provided is not None
-        credentials = {k: v for k, v in self.provided.settings.items() if k in ("USER", "PASSWORD")}
-        return django_connection("dbcompat_admin", NAME=self._admin_database(), **credentials)
-
-    def _admin_cursor(self, admin: Any) -> Any:
-        """Where databases are created and dropped: outside any database, or (Oracle) as the admin user."""
-        return self.backend.admin_cursor(admin)
+        return admin_connection(self.backend, self.provided)
 
     def _read_server_version(self) -> None:
         from django.db import NotSupportedError, connections
@@ -233,61 +222,26 @@ class CellSession:
             raw = wrapper.connection
             if raw is None:
                 return
-            self.version_reported = _read_one(raw, self.backend.version_sql)
-            self.server_settings = {
-                name: _read_one(raw, sql, on_error="(not readable: {error})")
-                for name, sql in self.backend.settings_sql.items()
-            }
+            self.version_reported, self.server_settings = read_server(self.backend, raw)
         finally:
             wrapper.close()
 
     def _create_database(self) -> None:
         if self.backend.in_process:
             return  # the file appears on first connect, inside our own temporary folder
-        assert self.database is not None
+        assert self.database is not None and self.provided is not None
         from django import get_version
 
         charset = self.backend.database_charset(parse_version(django_release(get_version())))
-        statements = create_statements(self.backend, self.database, self._throwaway_password, charset)
-        admin = self._admin_connection()
-        try:
-            with self._admin_cursor(admin) as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
-                self._throwaway.mark_created(self.database)
-        finally:
-            admin.close()
+        create_database(self.backend, self.provided, self._throwaway, self.database, self._throwaway_password, charset)
 
     def _drop_database(self) -> None:
-        from django.db import connections
-
         if self.database is None or self.database not in self._throwaway.created:
             return
-        connections.close_all()
-        admin = self._admin_connection()
-        try:
-            with self._admin_cursor(admin) as cursor:
-                force = self._can_force_drop()
-                for statement in self._throwaway.drop_statements(self.backend, self.database, force=force):
-                    cursor.execute(statement)
-            self._throwaway.created.discard(self.database)
-        finally:
-            admin.close()
-
-    def _can_force_drop(self) -> bool:
-        """PostgreSQL 13+ can drop a database other sessions still hold (a check's stuck thread)."""
-        return self.backend.can_force_drop(leading_version(self.version_reported or ""))
-
-    def _check_driver(self) -> None:
-        from django.db import connection
-
-        used = connection.Database.__name__
-        wanted = self.cell.driver.module
-        if used != wanted and not used.startswith(wanted + "."):
-            raise DbcompatError(
-                f"Django imported {used!r} for {self.cell.driver.engine}, but cell {self.cell.id} is for "
-                f"{self.cell.driver.module!r}; its environment has the wrong driver installed"
-            )
+        assert self.provided is not None
+        # PostgreSQL 13+ can drop a database other sessions still hold (a check's stuck thread).
+        force = self.backend.can_force_drop(leading_version(self.version_reported or ""))
+        drop_database(self.backend, self.provided, self._throwaway, self.database, force)
 
     def _fail(self, status: CellStatus, reason: str) -> None:
         if self.status is CellStatus.RAN:
@@ -303,42 +257,17 @@ class CellSession:
         return self._target
 
     def _make_target(self) -> Target:
-        from django import get_version
-
-        return Target(
-            vendor=self.reported_vendor(),
-            server_version=leading_version(self.version_reported) if self.version_reported else None,
-            driver=self.cell.driver.id,
-            driver_version=_parse_or_none(self.driver_version()),
-            django_version=_parse_or_none(get_version()),
-        )
+        return cell_target(self.cell, self.reported_vendor(), self.version_reported)
 
     def reported_vendor(self) -> str:
         """The vendor the server's version string names: a URL given for MySQL may reach MariaDB."""
         return self.backend.reported_vendor(self.version_reported)
 
     def driver_version(self) -> str | None:
-        if self.cell.driver.distribution is None:
-            if self.cell.driver.module == "sqlite3":
-                return platform.python_version()
-            return None
-        try:
-            return importlib.metadata.version(self.cell.driver.distribution)
-        except importlib.metadata.PackageNotFoundError:
-            return None
+        return driver_version(self.cell)
 
     def version_mismatch(self) -> str | None:
-        server = self.cell.server
-        if self.version_reported is None:
-            return None
-        vendor = self.reported_vendor()
-        reported = leading_version(self.version_reported)
-        said = f"the matrix says {server.vendor} {server.version or ''} for {server.id}".replace("  ", " ")
-        if vendor != server.vendor:
-            return f"{said}, but the server is {vendor} ({self.version_reported})"
-        if server.version is not None and reported is not None and not same_release(server.version, reported):
-            return f"{said}, but the server reported {self.version_reported}"
-        return None
+        return version_mismatch(self.cell, self.reported_vendor(), self.version_reported)
 
     # -- records ------------------------------------------------------------------------
 
@@ -384,54 +313,14 @@ class CellSession:
         return list(self._secrets)
 
 
-def django_connection(alias: str, **overrides: Any) -> Any:
-    """A new Django connection to what ``default`` points at, some settings changed (OPTIONS merged).
-
-    Outside Django's registry: the caller closes it.
-    """
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    settings_dict = copy.deepcopy(connections["default"].settings_dict)
-    options = {**settings_dict.get("OPTIONS", {}), **overrides.pop("OPTIONS", {})}
-    settings_dict.update(overrides, OPTIONS=options)
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=alias)
-
-
-def _read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
-    """The first column of the first row ``sql`` returns, through a raw DB-API connection."""
-    cursor = raw.cursor()
-    try:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    except Exception as exc:
-        if on_error is None:
-            raise
-        return on_error.format(error=type(exc).__name__)
-    finally:
-        cursor.close()
-    return None if row is None or row[0] is None else str(row[0])
-
-
 def django_release(version: str) -> str:
     """ "5.2" for "5.2.19" or "6.1a1": what the docs of a Django version are called."""
     found = leading_version(version)
     return f"{found.major}.{found.minor}" if found else version
 
 
-def _suite_apps() -> list[str]:
-    import importlib
-
-    suites = importlib.import_module(SUITES_APP)
-    return list(getattr(suites, "DJANGO_APPS", [SUITES_APP]))
-
-
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}".replace("\n", " ")
-
-
-def _parse_or_none(text: str | None) -> Any:
-    return leading_version(text) if text else None
 
 
 def _now() -> str:
