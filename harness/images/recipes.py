@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 
 from harness import __version__
+from harness.backends import backend_for
 from harness.errors import UsageError
 
 # Every image this package builds is named dbcompat/<name>:<version>, never an official image's name.
@@ -120,13 +121,12 @@ class Recipe:
 
     def description(self, package_version: str) -> str:
         return (
-            f"{_VENDOR_NAMES[self.vendor]} {self.version} built by dbcompat {__version__} "
+            f"{backend_for(self.vendor).display_name} {self.version} built by dbcompat {__version__} "
             f"from Debian {self.suite}'s package {self.package} {package_version}"
         )
 
 
 _IMAGE_NAMES = {"postgresql": "postgres", "mariadb": "mariadb", "mysql": "mysql"}
-_VENDOR_NAMES = {"postgresql": "PostgreSQL", "mariadb": "MariaDB", "mysql": "MySQL"}
 
 
 def _postgresql(server_id: str, major: str, suite: str, pgdata: str = "/var/lib/postgresql/data") -> Recipe:
