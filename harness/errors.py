@@ -49,6 +49,18 @@ class EnvironmentBuildError(DbcompatError):
     exit_status = EXIT_HARNESS_ERROR
 
 
+def seconds_from(variable: str, raw: str, example: str, whole: bool = False) -> float:
+    """A timeout given by an environment variable: seconds above 0, else one line naming the variable."""
+    try:
+        value = float(int(raw)) if whole else float(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        kind = "a whole number of seconds" if whole else "a number of seconds above 0"
+        raise UsageError(f"{variable}={raw!r}: write {kind}, e.g. {example}")
+    return value
+
+
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:
     """A SIGTERM handler: stop the way Ctrl-C does, so cleanup code runs."""
     raise KeyboardInterrupt

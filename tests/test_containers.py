@@ -412,16 +412,12 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
 ) -> None:
     from harness.cells.job import CellJob
     from harness.envs import ensure_env, plan_env
-    from tests.test_server_lost import CHECKS
+    from tests.test_server_lost import lost_project
 
     image = server_image("postgres15")
     cell = matrix.cell("postgres15-psycopg-django52")
     python = ensure_env(plan_env(cell), os.environ)
-    project = tmp_path / "project"
-    (project / "suites").mkdir(parents=True)
-    (project / "suites" / "__init__.py").write_text("")
-    (project / "suites" / "models.py").write_text("")
-    (project / "test_lost.py").write_text(CHECKS)
+    project = lost_project(tmp_path)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
     # As `dbcompat run` does: the run starts the container and hands the cell its job.
     pool = ServerPool({"DBCOMPAT_IMAGE_POSTGRES15": image})

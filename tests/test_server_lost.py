@@ -98,15 +98,21 @@ def test_after(check, connection):
 """
 
 
-def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tuple[int, Path]) -> None:
-    port, data = doomed_postgres
-    cell = matrix.cell("postgres15-psycopg-django52")
-    python = ensure_env(plan_env(cell), os.environ)
+def lost_project(tmp_path: Path) -> Path:
+    """A throwaway project whose one suite has the three checks above."""
     project = tmp_path / "project"
     (project / "suites").mkdir(parents=True)
     (project / "suites" / "__init__.py").write_text("")
     (project / "suites" / "models.py").write_text("")
     (project / "test_lost.py").write_text(CHECKS)
+    return project
+
+
+def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tuple[int, Path]) -> None:
+    port, data = doomed_postgres
+    cell = matrix.cell("postgres15-psycopg-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    project = lost_project(tmp_path)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
     child = subprocess.Popen(
         [

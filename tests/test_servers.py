@@ -326,5 +326,5 @@ def test_a_bad_check_timeout_variable_is_bad_input() -> None:
 
     assert check_timeout({}) == 60
     assert check_timeout({"DBCOMPAT_CHECK_TIMEOUT": "2.5"}) == 2.5
-    with pytest.raises(UsageError, match=r"DBCOMPAT_CHECK_TIMEOUT='soon': give a number of seconds above 0"):
+    with pytest.raises(UsageError, match=r"DBCOMPAT_CHECK_TIMEOUT='soon': write a number of seconds above 0, e.g. 60"):
         check_timeout({"DBCOMPAT_CHECK_TIMEOUT": "soon"})

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import DbcompatError, UsageError
+from harness.errors import DbcompatError, UsageError, seconds_from
 from harness.matrix import Cell
 from harness.servers import ProvidedServer, ServerPool
 from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
@@ -84,15 +84,7 @@ class CellJob:
 
 def check_timeout(environ: Mapping[str, str]) -> float:
     raw = environ.get(CHECK_TIMEOUT_VARIABLE)
-    if raw is None:
-        return DEFAULT_CHECK_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise UsageError(f"{CHECK_TIMEOUT_VARIABLE}={raw!r}: give a number of seconds above 0, e.g. 60")
-    return value
+    return DEFAULT_CHECK_TIMEOUT if raw is None else seconds_from(CHECK_TIMEOUT_VARIABLE, raw, "60")
 
 
 def job_from_environment(

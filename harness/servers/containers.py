@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.backends import NotApplicable, backend_for
-from harness.errors import DbcompatError, ServerUnavailable, UsageError
+from harness.errors import DbcompatError, ServerUnavailable, seconds_from
 from harness.matrix import Server
 from harness.results import redact
 from harness.servers import IMAGE_PREFIX
@@ -61,15 +61,7 @@ class ContainerPlan:
 
 def start_timeout(server: Server, environ: Mapping[str, str]) -> int:
     raw = environ.get(TIMEOUT_VARIABLE)
-    if raw is None:
-        return server.start_timeout
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: write a whole number of seconds, e.g. 600")
-    return value
+    return server.start_timeout if raw is None else int(seconds_from(TIMEOUT_VARIABLE, raw, "600", whole=True))
 
 
 def image_of(server: Server, environ: Mapping[str, str]) -> str | None:
