@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -59,7 +60,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="one line per finished cell, no live display")
     run.add_argument(
         "--check-timeout",
-        type=float,
         metavar="SECONDS",
         help="cancel a check's statement after this long (default: 60; DBCOMPAT_CHECK_TIMEOUT)",
     )
@@ -178,6 +178,8 @@ def _run(args: argparse.Namespace) -> int:
     from harness.report import write_reports
     from harness.runner import default_jobs, run_cells
 
+    check_timeout = _check_timeout(args.check_timeout)
+    _refuse_unmakeable_folder("--results", args.results)
     matrix, cells = _select(args)
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
@@ -191,8 +193,6 @@ def _run(args: argparse.Namespace) -> int:
         reporter = LiveReporter()
     else:
         reporter = Reporter()
-    if args.check_timeout is not None and args.check_timeout <= 0:
-        raise UsageError(f"--check-timeout {args.check_timeout:g}: give a number of seconds above 0")
 
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
     previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
@@ -204,7 +204,7 @@ def _run(args: argparse.Namespace) -> int:
             jobs=jobs,
             reporter=reporter,
             keep_servers=KEPT if args.keep_servers else None,
-            check_timeout=args.check_timeout,
+            check_timeout=check_timeout,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -220,6 +220,31 @@ def _run(args: argparse.Namespace) -> int:
         size = written.html.stat().st_size // 1024
         print(f"report: {written.html} ({size} KiB), {written.markdown}, {written.merged}")
     return summary.exit_status
+
+
+def _check_timeout(raw: str | None) -> float | None:
+    """``--check-timeout``: finite seconds above 0 (``float`` alone takes "nan" and "inf")."""
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"--check-timeout {raw!r}: give a number of seconds above 0, e.g. --check-timeout 60")
+    return value
+
+
+def _refuse_unmakeable_folder(option: str, path: Path) -> None:
+    """Say so before anything runs when ``path`` cannot be made a folder: it, or a folder above it, is a file."""
+    for part in (path, *path.parents):
+        if part.is_dir():
+            return
+        if part.exists() or part.is_symlink():
+            what = "a file" if part.is_file() else "not a folder"
+            raise UsageError(
+                f"{option} {path}: {part} is {what}, not a folder; give {option} a folder, or move {part} away"
+            )
 
 
 def _stop_servers(args: argparse.Namespace) -> int:
@@ -245,6 +270,7 @@ def _load(paths: Sequence[Path]) -> list[Any]:
 def _report(args: argparse.Namespace) -> int:
     from harness.report import write_reports
 
+    _refuse_unmakeable_folder("--output", args.output)
     results = _load(args.paths or [DEFAULT_REPORTS / "results"])
     baseline = _load([args.baseline]) if args.baseline else None
     written = write_reports(results, args.output, baseline=baseline)

@@ -158,10 +158,19 @@ def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_R
 
 
 def _args(plan: EnvPlan) -> list[str]:
-    args: list[str] = []
+    """The installer's arguments: the editable harness, then ``--``, then the requirements.
+
+    After ``--`` uv and pip take every argument as a requirement, never as an option: a
+    requirement cannot point them at another index or a requirements file.
+    """
+    editable: list[str] = []
+    requirements: list[str] = []
     for requirement in plan.requirements:
-        args.extend(requirement.split(" ", 1) if requirement.startswith("-e ") else [requirement])
-    return args
+        if requirement.startswith("-e "):
+            editable.extend(requirement.split(" ", 1))
+        else:
+            requirements.append(requirement)
+    return [*editable, "--", *requirements]
 
 
 def _is_current(directory: Path, plan: EnvPlan) -> bool:

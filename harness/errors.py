@@ -7,6 +7,8 @@ line prints its message on one line, without a traceback, and exits with its
 
 from __future__ import annotations
 
+import math
+
 # Exit statuses of the ``dbcompat`` command, in one place.
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # at least one check differs from the docs
@@ -50,12 +52,13 @@ class EnvironmentBuildError(DbcompatError):
 
 
 def seconds_from(variable: str, raw: str, example: str, whole: bool = False) -> float:
-    """A timeout given by an environment variable: seconds above 0, else one line naming the variable."""
+    """A timeout given by an environment variable: finite seconds above 0, else one line naming the variable."""
     try:
         value = float(int(raw)) if whole else float(raw)
     except ValueError:
         value = 0
-    if value <= 0:
+    # "nan" and "inf" parse as floats, and nan is not <= 0: neither bounds anything.
+    if not math.isfinite(value) or value <= 0:
         kind = "a whole number of seconds" if whole else "a number of seconds above 0"
         raise UsageError(f"{variable}={raw!r}: write {kind}, e.g. {example}")
     return value

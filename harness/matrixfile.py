@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from packaging.requirements import InvalidRequirement, Requirement
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from harness.backends import backend_for
@@ -18,14 +19,31 @@ from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 # frozen dataclasses below, built once everything holds.
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*$"
+# Ids are joined into cell ids (server-driver-django), tox env names, and file names such as a
+# result's temporary ".<cell>.<random>.tmp": three ids of 40 make names of at most 136 characters,
+# well inside the 255 bytes a file name may have, and still readable as table columns.
+ID_MAX_LENGTH = 40
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def _pep508(value: str | None) -> str | None:
+    # Handed to uv or pip: anything but a requirement ("-r FILE", "--index-url=...") would be an option.
+    if value is not None:
+        try:
+            Requirement(value)
+        except InvalidRequirement:
+            raise ValueError(
+                f"{value!r} is not a PEP 508 requirement; write a distribution with optional extras, "
+                "version and marker, e.g. 'psycopg[binary]>=3.1' (no pip options)"
+            ) from None
+    return value
+
+
 class _DjangoEntry(_Strict):
-    id: str = Field(pattern=_ID_PATTERN)
+    id: str = Field(pattern=_ID_PATTERN, max_length=ID_MAX_LENGTH)
     version: str
     python: str
     requirement: str | None = None
@@ -38,6 +56,8 @@ class _DjangoEntry(_Strict):
         parse_version(value)
         return value
 
+    _requirement = field_validator("requirement")(_pep508)
+
     @field_validator("supports")
     @classmethod
     def _specs(cls, value: list[str]) -> list[str]:
@@ -49,7 +69,7 @@ class _DjangoEntry(_Strict):
 
 
 class _DriverEntry(_Strict):
-    id: str = Field(pattern=_ID_PATTERN)
+    id: str = Field(pattern=_ID_PATTERN, max_length=ID_MAX_LENGTH)
     name: str
     engine: str
     module: str
@@ -57,9 +77,11 @@ class _DriverEntry(_Strict):
     requirement: str | None = None
     vendors: list[str] = Field(min_length=1)
 
+    _requirement = field_validator("requirement")(_pep508)
+
 
 class _ServerEntry(_Strict):
-    id: str = Field(pattern=_ID_PATTERN)
+    id: str = Field(pattern=_ID_PATTERN, max_length=ID_MAX_LENGTH)
     vendor: str
     version: str | None = None
     image: str | None = None
@@ -251,6 +273,12 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
         message = "must be a non-empty list"
     elif kind == "model_type":
         message = f"must be a mapping with the keys {_ALLOWED.get(section, '')}"
+    elif kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length", ID_MAX_LENGTH)
+        message = (
+            f"{len(error['input'])} characters is too long; ids are at most {limit} characters "
+            "(they make up cell ids, tox env names and file names), e.g. 'mariadb1011'"
+        )
     elif kind == "string_pattern_mismatch":
         message = "ids are lower-case letters and digits, starting with a letter, e.g. 'mariadb1011'"
     elif kind == "value_error":

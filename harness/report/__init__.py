@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from harness.errors import UsageError
 from harness.results import CellResult, merged_document
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
@@ -36,7 +37,13 @@ def write_reports(
     from harness.report.html import render_html
     from harness.report.markdown import render_markdown
 
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # FileExistsError and NotADirectoryError: ``output``, or a folder above it, is a file.
+        in_the_way = isinstance(exc, FileExistsError | NotADirectoryError)
+        reason = "a file is in the way" if in_the_way else (exc.strerror or str(exc))
+        raise UsageError(f"{output}: cannot create the folder: {reason}; give another folder") from None
     report = build_report(results, baseline, partial)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     html = _write(output / "index.html", render_html(report))

@@ -1,0 +1,246 @@
+"""Bad input the user gives (options, matrix values, paths) ends in one line and exit 2, before any cell runs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import cli, envs, runner
+from harness.envs import EnvPlan, ensure_env
+from harness.errors import EXIT_BAD_INPUT, EnvironmentBuildError, MatrixError, UsageError, seconds_from
+from harness.matrix import load_matrix
+from harness.results import CellResult, CellStatus, DriverInfo, ServerInfo, write_result
+
+MATRIX = """\
+django:
+  - id: django52
+    version: "5.2"
+    python: "3.11"
+    supports: ["sqlite>=3.31"]
+    source: "Django 5.2 docs"
+drivers:
+  - id: sqlite3
+    name: sqlite3
+    engine: django.db.backends.sqlite3
+    module: sqlite3
+    vendors: [sqlite]
+servers:
+  - id: sqlite
+    vendor: sqlite
+"""
+
+
+def write_matrix(tmp_path: Path, text: str = MATRIX) -> Path:
+    path = tmp_path / "matrix.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def no_cell_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cell was run despite bad input")
+
+    monkeypatch.setattr(runner, "run_cells", refuse)
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("dbcompat: error: ")
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+# -- item 12: timeouts are finite numbers of seconds above 0 ----------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "infinity", "-5", "0", "0.0", "abc", ""])
+@pytest.mark.usefixtures("no_cell_runs")
+def test_check_timeout_must_be_finite_and_above_0(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_matrix(tmp_path)
+    status = cli.main(["run", "--matrix", str(matrix), "--results", str(tmp_path / "r"), f"--check-timeout={value}"])
+    assert status == EXIT_BAD_INPUT
+    line = one_error_line(capsys)
+    assert "--check-timeout" in line
+    assert "above 0" in line
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "Infinity", "0", "-1", "x"])
+@pytest.mark.parametrize("whole", [False, True])
+def test_timeout_variables_must_be_finite_and_above_0(value: str, whole: bool) -> None:
+    with pytest.raises(UsageError, match=r"^DBCOMPAT_CHECK_TIMEOUT='.*': write a"):
+        seconds_from("DBCOMPAT_CHECK_TIMEOUT", value, "60", whole=whole)
+
+
+def test_timeout_variables_accept_seconds() -> None:
+    assert seconds_from("DBCOMPAT_CHECK_TIMEOUT", "2.5", "60") == 2.5
+    assert seconds_from("DBCOMPAT_START_TIMEOUT", "600", "600", whole=True) == 600
+
+
+# -- item 16: ids short enough for every name built from them ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "key", "line"),
+    [
+        ("  - id: sqlite\n", "servers[0].id", 14),
+        ("  - id: sqlite3\n", "drivers[0].id", 8),
+        ("  - id: django52\n", "django[0].id", 2),
+    ],
+)
+def test_overlong_ids_are_one_matrix_error(old: str, key: str, line: int, tmp_path: Path) -> None:
+    long_id = "a" * 300
+    path = write_matrix(tmp_path, MATRIX.replace(old, f"  - id: {long_id}\n"))
+    with pytest.raises(MatrixError) as raised:
+        load_matrix(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:{line}: {key}: ")
+    assert "300 characters" in message
+    assert "at most 40" in message
+    assert long_id not in message  # the line stays one readable line
+    assert "\n" not in message
+
+
+def test_ids_at_the_limit_make_names_the_file_system_takes(tmp_path: Path) -> None:
+    text = (
+        MATRIX.replace("id: sqlite\n", f"id: s{'1' * 39}\n")
+        .replace("id: sqlite3\n", f"id: d{'2' * 39}\n")
+        .replace("id: django52\n", f"id: j{'3' * 39}\n")
+    )
+    (cell,) = load_matrix(write_matrix(tmp_path, text)).cells
+    assert len(cell.server.id) == len(cell.driver.id) == len(cell.django.id) == 40
+    # The longest names the harness makes from ids: a result's temporary file, a job file, a tox env.
+    results = tmp_path / "results"
+    write_result(results, _result(cell.id))
+    assert (results / f"{cell.id}.json").exists()
+    (tmp_path / f"{cell.id}.job.json").touch()
+    (tmp_path / f"{cell.env_name}.lock").touch()
+
+
+def test_an_overlong_id_on_the_command_line_is_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_matrix(tmp_path, MATRIX.replace("  - id: sqlite\n", f"  - id: {'s' * 300}\n"))
+    assert cli.main(["list", "--matrix", str(path)]) == EXIT_BAD_INPUT
+    assert "servers[0].id" in one_error_line(capsys)
+
+
+# -- item 17: output folders that cannot be made ---------------------------------------
+
+
+@pytest.mark.parametrize("below", ["", "results", "a/b"])
+@pytest.mark.usefixtures("no_cell_runs")
+def test_run_results_under_a_file(below: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("not a folder\n")
+    target = blocker / below if below else blocker
+    status = cli.main(["run", "--matrix", str(write_matrix(tmp_path)), "--results", str(target)])
+    assert status == EXIT_BAD_INPUT
+    line = one_error_line(capsys)
+    assert f"--results {target}: " in line
+    assert f"{blocker} is a file" in line
+    assert blocker.read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("below", ["", "out", "a/b"])
+def test_report_output_under_a_file(below: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = tmp_path / "results"
+    write_result(results, _result("sqlite-sqlite3-django52"))
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("not a folder\n")
+    target = blocker / below if below else blocker
+    status = cli.main(["report", str(results), "--output", str(target)])
+    assert status == EXIT_BAD_INPUT
+    line = one_error_line(capsys)
+    assert f"--output {target}: " in line
+    assert f"{blocker} is a file" in line
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_write_reports_names_a_folder_it_cannot_make(tmp_path: Path) -> None:
+    from harness.report import write_reports
+
+    blocker = tmp_path / "plain-file"
+    blocker.touch()
+    with pytest.raises(UsageError, match=f"^{blocker / 'out'}: cannot create the folder"):
+        write_reports([_result("sqlite-sqlite3-django52")], blocker / "out")
+
+
+# -- item 20: requirements are PEP 508 requirements, never options ----------------------
+
+
+@pytest.mark.parametrize(
+    ("section", "old", "requirement", "line"),
+    [
+        ("drivers[0]", "    module: sqlite3\n", "--index-url=http://127.0.0.1:1/simple x", 12),
+        ("drivers[0]", "    module: sqlite3\n", "-r /etc/shadow", 12),
+        ("django[0]", '    python: "3.11"\n', "-e /tmp/x", 5),
+        ("django[0]", '    python: "3.11"\n', "Django~=5.2.0 --no-deps", 5),
+        ("drivers[0]", "    module: sqlite3\n", "", 12),
+    ],
+)
+def test_requirements_must_be_pep_508(section: str, old: str, requirement: str, line: int, tmp_path: Path) -> None:
+    indent = old[: len(old) - len(old.lstrip())]
+    path = write_matrix(tmp_path, MATRIX.replace(old, f"{old}{indent}requirement: {requirement!r}\n"))
+    with pytest.raises(MatrixError) as raised:
+        load_matrix(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:{line}: {section}.requirement: "), message
+    assert "PEP 508" in message
+    assert "\n" not in message
+
+
+def test_pep_508_requirements_are_accepted(tmp_path: Path) -> None:
+    text = MATRIX.replace(
+        "    module: sqlite3\n", "    module: sqlite3\n    requirement: \"pkg[extra]>=1; python_version>='3'\"\n"
+    )
+    text = text.replace(
+        '    python: "3.11"\n', '    python: "3.11"\n    requirement: "Django @ https://example.org/d.whl"\n'
+    )
+    (cell,) = load_matrix(write_matrix(tmp_path, text)).cells
+    assert cell.driver.requirement == "pkg[extra]>=1; python_version>='3'"
+    assert cell.django.requirement == "Django @ https://example.org/d.whl"
+
+
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.parametrize("with_uv", [True, False], ids=["uv", "venv-pip"])
+def test_a_requirement_never_reaches_the_installer_as_an_option(
+    with_uv: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not with_uv:
+        monkeypatch.setattr(envs, "uv_binary", lambda: None)
+    # Taken as an option, "--help" makes the installer print its help and succeed with nothing installed.
+    with pytest.raises(EnvironmentBuildError):
+        ensure_env(EnvPlan("django00-sample", PYTHON, ("--help",)), {"DBCOMPAT_ENVS": str(tmp_path)})
+    log = (tmp_path / "django00-sample.log").read_text()
+    assert " -- --help" in log
+    assert not (tmp_path / "django00-sample").exists()
+
+
+def test_requirements_follow_the_end_of_options() -> None:
+    plan = EnvPlan("x", PYTHON, ("-e /src/harness", "Django~=5.2.0", "psycopg[binary]>=3.1"))
+    assert envs._args(plan) == ["-e", "/src/harness", "--", "Django~=5.2.0", "psycopg[binary]>=3.1"]
+
+
+def _result(cell: str) -> CellResult:
+    return CellResult(
+        cell=cell,
+        status=CellStatus.RAN,
+        server=ServerInfo("sqlite", "sqlite", None, "in-process", "Python's sqlite3 module", "3.40.1"),
+        driver=DriverInfo("sqlite3", "sqlite3", "sqlite3", "3.11.7"),
+        django_version="5.2.19",
+        python_version="3.11.7",
+        harness_version="0",
+        started_at="2026-01-01T00:00:00+00:00",
+        finished_at="2026-01-01T00:00:01+00:00",
+        duration=1.0,
+        checks=[],
+    )
