@@ -177,6 +177,7 @@ def _run(args: argparse.Namespace) -> int:
     from harness.progress import Reporter
     from harness.report import write_reports
     from harness.runner import default_jobs, run_cells
+    from harness.servers import locate_server
 
     check_timeout = _check_timeout(args.check_timeout)
     _refuse_unmakeable_folder("--results", args.results)
@@ -184,6 +185,8 @@ def _run(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: give at least 1")
+    for server in {cell.server.id: cell.server for cell in cells}.values():
+        locate_server(server, os.environ)  # a URL that cannot be read is bad input: exit 2 before any cell runs
     print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}, {jobs} at a time")
     live = not args.quiet and sys.stdout.isatty() and not os.environ.get("CI")
     reporter: Reporter

@@ -177,15 +177,16 @@ def test_secrets_never_reach_the_file(tmp_path: Path, secret: str) -> None:
 
 
 def test_a_short_password_never_rewrites_what_a_server_did(tmp_path: Path) -> None:
-    # Observations and ids are facts: a password that happens to be "def" or "postgres" masks free text only.
+    # Observations and ids are facts: a password that happens to be "def" or "postgres" masks free text
+    # only, and there only where it stands as a credential.
     result = make_result(
-        reason="login as postgres failed",
+        reason="login as postgres failed (password=postgres)",
         checks=[check("typecasting.raw_eq_zero", Outcome.NO_CLAIM, observed=["abc", "def"])],
     )
     loaded = load_result(write_result(tmp_path, result, secrets=["def", "postgres"]))
     assert loaded.checks[0].observed == ["abc", "def"]
     assert loaded.cell == result.cell
-    assert loaded.reason == "login as *** failed"
+    assert loaded.reason == "login as postgres failed (password=***)"
 
 
 def test_no_secrets_changes_nothing(tmp_path: Path) -> None:
