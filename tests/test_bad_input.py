@@ -244,3 +244,15 @@ def _result(cell: str) -> CellResult:
         duration=1.0,
         checks=[],
     )
+
+
+def test_a_bad_check_timeout_variable_is_one_line_before_any_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DBCOMPAT_CHECK_TIMEOUT", "abc")
+    status = cli.main(["run", "sqlite-sqlite3-django52", "-q", "--no-report", "--results", str(tmp_path / "results")])
+    assert status == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("DBCOMPAT_CHECK_TIMEOUT='abc': write a number of seconds above 0, e.g. 60")
+    assert len(err.splitlines()) == 1
+    assert not list((tmp_path / "results").glob("*.json"))  # no cell ran
