@@ -31,6 +31,7 @@ from harness.report.model import (
     Span,
     short_text,
     status_outcome,
+    visible,
 )
 from harness.results import CellResult, CheckResult, Outcome
 from harness.versions import VENDORS, leading_version
@@ -43,6 +44,10 @@ def build_report(
     baseline: Sequence[CellResult] | None = None,
     partial: str | None = None,
 ) -> Report:
+    # Every text the report shows comes from here, so hostile characters are made visible once.
+    results = visible(list(results))
+    baseline = visible(list(baseline)) if baseline is not None else None
+    partial = visible(partial)
     ordered = sorted(results, key=_column_key)
     by_cell = [{c.id: c for c in r.checks} for r in ordered]
     changes = tuple(diff_results(baseline, results)) if baseline is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.report.model import OBSERVED, OUTCOMES, status_outcome
+from harness.report.model import OBSERVED, OUTCOMES, link_url, status_outcome
 from harness.results import CellResult, CheckResult
 
 EVIDENCE_FIELDS = (
@@ -54,7 +54,7 @@ class EvidenceTable:
             _OUTCOME_INDEX[found.outcome],
             self._text(found.claim),
             self._text(found.source),
-            self._text(found.source_url),
+            self._text(link_url(found.source_url)),  # only a link the page may follow
             self._json(found.expected) if found.claim else None,
             self._json(found.observed) if found.outcome in OBSERVED else None,
             self._json(found.flags) if found.flags else None,

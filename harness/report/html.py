@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Sequence
 from typing import Any
+
+from markupsafe import Markup
 
 from harness.report.evidence import EVIDENCE_FIELDS
 from harness.report.model import OUTCOMES, Report, Span
@@ -30,17 +34,28 @@ def render_html(report: Report) -> str:
         "evidence": report.evidence,
         "strings": report.strings,
     }
+    env = environment()
+    # The page's one script, exactly as it stands between its tags: the Content-Security-Policy
+    # allows it by its hash and no other script, so text in the data can never run.
+    script = f"\n{env.get_template('report.js').render()}\n"
+    return env.get_template("report.html.j2").render(
+        report=report,
+        script=Markup(script),  # the harness's own file, never result data
+        csp=content_security_policy(script),
+        row_count=sum(len(group.rows) for group in report.groups),
+        server_cols=server_cols,
+        driver_cols=driver_cols,
+        finding_cells=len({cell for finding in report.findings for cell, _ in finding.cells}),
+        payload=payload,
+    )
+
+
+def content_security_policy(script: str) -> str:
+    """No network, no plugins, no other script than ``script`` (the page's inline one)."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (
-        environment()
-        .get_template("report.html.j2")
-        .render(
-            report=report,
-            row_count=sum(len(group.rows) for group in report.groups),
-            server_cols=server_cols,
-            driver_cols=driver_cols,
-            finding_cells=len({cell for finding in report.findings for cell, _ in finding.cells}),
-            payload=payload,
-        )
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
     )
 
 

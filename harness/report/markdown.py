@@ -8,6 +8,7 @@ versions and drivers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,18 +122,41 @@ def _sections(report: Report, vendors: Sequence[VendorColumns]) -> list[Markdown
     ]
 
 
+# Escapes that keep a value from breaking its table row or line, or from becoming a link, an
+# HTML element, an entity or a code span; "&" before the escapes that write entities.
+_STRUCTURE = (
+    ("\\", "\\\\"),
+    ("|", "\\|"),
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ("[", "\\["),
+    ("]", "\\]"),
+    ("`", "\\`"),
+)
+_EMPHASIS = (("*", "\\*"), ("_", "\\_"))
+_CODE_SAFE = re.compile(r"[\w.:+@=,/-]+")  # what ids are made of
+
+
 def _markdown_cell(value: object) -> str:
     """Table-cell text that cannot break the table or smuggle markup."""
+    return _markdown_line(value, _STRUCTURE + _EMPHASIS)
+
+
+def _markdown_heading(value: object) -> str:
+    """Heading text on one line, as plain text (emphasis left alone: it only changes the look)."""
+    return _markdown_line(value, _STRUCTURE)
+
+
+def _markdown_code(value: object) -> str:
+    """An id as a code span; an id of other characters (a pipe, a backtick, a newline) as escaped text."""
     text = str(value)
-    for bad, good in (
-        ("\\", "\\\\"),
-        ("|", "\\|"),
-        ("<", "&lt;"),
-        (">", "&gt;"),
-        ("`", "\\`"),
-        ("*", "\\*"),
-        ("_", "\\_"),
-    ):
+    return f"`{text}`" if _CODE_SAFE.fullmatch(text) else _markdown_cell(text)
+
+
+def _markdown_line(value: object, escapes: Sequence[tuple[str, str]]) -> str:
+    text = str(value)
+    for bad, good in escapes:
         text = text.replace(bad, good)
     return " ".join(text.split())
 
@@ -144,6 +168,8 @@ def render_markdown(report: Report | Sequence[CellResult]) -> str:
     vendors = _vendor_columns(report.columns)
     env = environment().overlay()
     env.filters["md"] = _markdown_cell
+    env.filters["md_heading"] = _markdown_heading
+    env.filters["md_code"] = _markdown_code
     return env.get_template("compat.md.j2").render(
         sections=_sections(report, vendors),
         vendors=[vendor.name for vendor in vendors],

@@ -8,11 +8,14 @@ The HTML page and the Markdown tables are both views of one ``Report``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from harness.backends import BACKENDS
 from harness.report.diff import Change
@@ -176,6 +179,53 @@ def _distinct(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     for key, label in pairs:
         seen.setdefault(key, label)
     return list(seen.items())
+
+
+# Everything in a results file is hostile text: a results file may come from anywhere.
+# Bidirectional formatting characters reorder what is around them on screen, so that a value
+# reads as something it is not ("Trojan Source"); the report shows them as escapes instead.
+_BIDI_CONTROLS = {
+    code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+_BIDI_FOUND = re.compile("[" + "".join(map(chr, _BIDI_CONTROLS)) + "]")
+_Value = TypeVar("_Value")
+
+
+def visible(value: _Value) -> _Value:
+    """The value (text, JSON value or result dataclass) with every bidi control in its text escaped.
+
+    What holds none is returned as it is, so that a large matrix costs little.
+    """
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return value.translate(_BIDI_CONTROLS) if _BIDI_FOUND.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, list):
+        items = [visible(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items  # type: ignore[return-value]
+    if isinstance(value, dict):
+        pairs = {visible(key): visible(item) for key, item in value.items()}
+        same = all(a is b for a, b in zip(pairs.values(), value.values(), strict=True)) and list(pairs) == list(value)
+        return value if same else pairs  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            if f.init and (new := visible(old)) is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def link_url(url: str | None) -> str | None:
+    """The URL if a report may link to it: http(s) with a host. Anything else (javascript:, data:) is not."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc and url == url.strip() else None
 
 
 _CLASS_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.\w+)*\.([A-Z]\w*)$")

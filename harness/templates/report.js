@@ -31,6 +31,11 @@
     (children || []).forEach(function (c) { node.append(c); });
     return node;
   }
+  // Results files are hostile: only an http(s) address becomes a link (never javascript: or data:).
+  function linkable(url) {
+    if (!url) { return false; }
+    try { return ["http:", "https:"].indexOf(new URL(url).protocol) >= 0; } catch (e) { return false; }
+  }
   function pretty(value) { return el("pre", {}, [JSON.stringify(value, null, 2)]); }
 
   function showEvidence(td) {
@@ -48,7 +53,7 @@
     add("Outcome", ev.outcome);
     if (str(ev.claim)) { add("Claim", str(ev.claim)); }
     if (str(ev.source)) {
-      add("Source", str(ev.url) ? el("a", {href: str(ev.url), rel: "noreferrer"}, [str(ev.source)]) : str(ev.source));
+      add("Source", linkable(str(ev.url)) ? el("a", {href: str(ev.url), rel: "noreferrer"}, [str(ev.source)]) : str(ev.source));
     }
     if (ev.observed !== undefined) {
       add("Expected", ev.expected === undefined ? "(no claim)" : pretty(ev.expected));

@@ -1,0 +1,311 @@
+"""Hostile results files: their text renders inert in index.html and compat.md.
+
+A results file may come from anywhere. Its links, its markup, its control characters and its
+attempts to end the page's script element or a Markdown table row must all come out as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report import evidence as evidence_module
+from harness.report.build import build_report
+from harness.report.html import render_html
+from harness.report.markdown import render_markdown
+from harness.report.model import link_url
+from harness.report.render import environment
+from harness.results import CellResult, Outcome
+from tests.reportdata import SOURCE, URL, check, results
+from tests.test_browser import CHROMIUM, _missing
+
+SCRIPT_END = "</script><script>alert(1)</script><!--"
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+MARIADB = 1  # the index of the MariaDB cell in tests.reportdata.results()
+
+
+def with_source_url(url: str) -> list[CellResult]:
+    """The fixed results, with ``url`` as the source link of MariaDB's collation.default (a finding)."""
+    rows = results()
+    mariadb = rows[MARIADB]
+    checks = [replace(c, source_url=url) if c.id == "collation.default" else c for c in mariadb.checks]
+    rows[MARIADB] = replace(mariadb, checks=checks)
+    return rows
+
+
+def payload(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def field_values(data: dict[str, Any], name: str) -> list[Any]:
+    """Every evidence entry's value of one field, strings looked up."""
+    at = data["fields"].index(name)
+    return [data["strings"][e[at]] for e in data["evidence"] if len(e) > at and e[at] is not None]
+
+
+def inline_script(page: str) -> str:
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    return str(script)
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.domain)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/",
+        "https:no-host",
+    ],
+)
+def test_a_source_url_that_is_not_http_is_not_a_link(url: str) -> None:
+    assert link_url(url) is None
+    page = render_html(build_report(with_source_url(url)))
+    assert field_values(payload(page), "url") == [URL] * 3  # the other claims' links, not this one
+    assert field_values(payload(page), "source").count(SOURCE) == 4  # its source is still shown, as text
+
+
+@pytest.mark.parametrize("url", [URL, "http://example.org/docs?a=1#b", "HTTPS://EXAMPLE.ORG/"])
+def test_an_http_source_url_is_a_link(url: str) -> None:
+    assert link_url(url) == url
+    assert url in field_values(payload(render_html(build_report(with_source_url(url)))), "url")
+
+
+# -- markup and the page's script element ------------------------------------------------------
+
+
+def test_html_templates_escape_automatically() -> None:
+    autoescape = environment().autoescape
+    assert callable(autoescape) and autoescape("report.html.j2")
+
+
+@pytest.mark.parametrize("hostile", [SCRIPT_END, "<!--<script>", "]]></script ><img src=x onerror=alert(1)>"])
+def test_text_in_a_value_or_reason_cannot_end_the_script_element(hostile: str) -> None:
+    rows = results(hostile=hostile)
+    rows[3] = replace(rows[3], reason=hostile)  # MySQL 8.0, which did not run
+    mariadb = rows[MARIADB]
+    rows[MARIADB] = replace(
+        mariadb, checks=[*mariadb.checks, check("collation.extra", Outcome.NOT_APPLICABLE, reason=hostile)]
+    )
+    page = render_html(build_report(rows))
+    # The page's own two script elements, opened and closed once each; no comment opened.
+    assert len(re.findall(r"<script\b", page, re.I)) == 2
+    assert len(re.findall(r"</script", page, re.I)) == 2
+    assert "<!--" not in page
+    assert "<img" not in page and "alert(1)</script>" not in page
+    # Yet the data holds exactly what the results said.
+    data = payload(page)
+    assert hostile in field_values(data, "reason")
+    assert hostile in [json.loads(text) for text in field_values(data, "observed")]
+    # Server-rendered text is escaped: the table's observation, the cell's reason, the settings.
+    assert html.escape(hostile[:5]) in page
+
+
+def test_report_js_writes_text_never_markup() -> None:
+    source = environment().loader.get_source(environment(), "report.js")[0]  # type: ignore[union-attr]
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", source)
+
+
+# -- bidirectional controls --------------------------------------------------------------------
+
+
+def test_bidi_controls_reach_neither_the_page_nor_the_markdown() -> None:
+    hostile = "ok\u202e" + BIDI + "gnp.exe"
+    rows = results(hostile=hostile)
+    rows[3] = replace(rows[3], reason=f"no server {hostile}")
+    report = build_report(rows, partial=f"stopped {hostile}")
+    page, markdown = render_html(report), render_markdown(report)
+    for text in (page, markdown, *payload(page)["strings"]):
+        assert not set(BIDI) & set(text)
+    # Shown as escapes instead, in the page's markup, in its data and in the Markdown.
+    assert "ok\\u202e\\u202a" in page
+    assert any("ok\\u202e\\u202a" in text for text in payload(page)["strings"])
+    assert "no server ok\\\\u202e\\\\u202a" in markdown  # the Markdown escape of a backslash
+
+
+# -- Markdown tables ---------------------------------------------------------------------------
+
+
+def table_cells(line: str) -> list[str]:
+    """A GFM table row split as GitHub splits it: on each pipe not escaped by a backslash."""
+    cells, current, i = [], "", 0
+    while i < len(line):
+        if line[i] == "\\":
+            current += line[i : i + 2]
+            i += 2
+            continue
+        if line[i] == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += line[i]
+        i += 1
+    return [*cells, current]
+
+
+HOSTILE_MARKDOWN = [
+    "a|b",
+    "a\\|b",
+    "line\nbreak | x",
+    "a\r\n| --- |\n# heading",
+    "`code|span`",
+    "[click](javascript:alert(1))",
+    "![x](https://evil.example/x.png)",
+    "<https://evil.example>&#x202e;&lt;",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_MARKDOWN)
+def test_a_value_cannot_break_a_markdown_row_or_inject_a_link(hostile: str) -> None:
+    rows = results(hostile=hostile)
+    rows[3] = replace(rows[3], reason=hostile)
+    mariadb = rows[MARIADB]
+    odd_id = f"collation.{hostile}"
+    rows[MARIADB] = replace(mariadb, checks=[*mariadb.checks, check(odd_id, Outcome.NO_CLAIM, hostile)])
+    markdown = render_markdown(rows)
+    lines = markdown.splitlines()
+    # Every table keeps the header's number of cells in every row.
+    tables: list[list[str]] = []
+    for previous, line in zip(["", *lines], lines, strict=False):
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+    assert len(tables) == 3
+    for table in tables:
+        assert {len(table_cells(row)) for row in table} == {len(table_cells(table[0]))}, table
+    # One row per check, the odd one included, and one per cell that did not run.
+    assert sum(len(table) - 2 for table in tables) == 3 + 1 + 1
+    # No line the value began: no heading, no extra table row.
+    assert [line for line in lines if line.startswith("#")] == [
+        "# Django database compatibility",
+        "## Collation and case sensitivity",
+        "## Row locking with select_for_update()",
+        "## Cells that did not run",
+    ]
+    # No link, image, autolink, HTML or entity; brackets and angle brackets are escaped.
+    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", markdown)
+    assert not re.search(r"<[a-z!/]", markdown, re.I)
+    assert "&#x202e;" not in markdown and "&amp;#x202e;" in markdown if "&#x202e;" in hostile else True
+
+
+def test_a_hostile_check_id_is_no_code_span_and_no_heading() -> None:
+    rows = results()
+    mariadb = rows[MARIADB]
+    odd = check("evil\n# injected|`x`.use", Outcome.NO_CLAIM, 1)
+    rows[MARIADB] = replace(mariadb, checks=[*mariadb.checks, odd])
+    markdown = render_markdown(rows)
+    assert "\n# injected" not in markdown
+    assert "## evil # injected\\|\\`x\\`" in markdown
+    (line,) = [line for line in markdown.splitlines() if line.startswith("| evil")]
+    assert len(table_cells(line)) == 7
+
+
+# -- Content-Security-Policy -------------------------------------------------------------------
+
+
+def test_the_page_allows_only_its_own_inline_script() -> None:
+    page = render_html(build_report(results(hostile=SCRIPT_END)))
+    found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert found is not None
+    assert page.index(found.group(0)) < page.index("<style>") < page.index("<script")
+    policy = dict(
+        [*directive.split(" ", 1), ""][:2] for directive in html.unescape(found.group(1)).split("; ") if directive
+    )
+    digest = base64.b64encode(hashlib.sha256(inline_script(page).encode("utf-8")).digest()).decode()
+    assert policy["script-src"] == f"'sha256-{digest}'"
+    assert policy["default-src"] == "'none'"
+    assert "'unsafe-inline'" not in policy["script-src"] and "unsafe-eval" not in policy["script-src"]
+
+
+# -- in a browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        _missing(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    problems: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.goto(path.as_uri())
+    return page, dialogs, problems
+
+
+@pytest.mark.parametrize("guard", ["both", "page only"])
+def test_clicking_a_javascript_source_runs_nothing(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guard: str
+) -> None:
+    if guard == "page only":  # the page's own check, with the report's filter out of the way
+        monkeypatch.setattr(evidence_module, "link_url", lambda url: url)
+    rows = with_source_url("javascript:alert(document.domain)")
+    rows[MARIADB] = replace(
+        rows[MARIADB],
+        checks=[
+            replace(c, observed="<img src=x onerror=alert(2)>") if c.id == "collation.default" else c
+            for c in rows[MARIADB].checks
+        ],
+    )
+    path = tmp_path / "index.html"
+    path.write_text(render_html(build_report(rows)), encoding="utf-8")
+    page, dialogs, problems = _open(browser, path)
+    row = page.locator("tr.check", has=page.locator("code", has_text="collation.default"))
+    row.locator("td.x").click()
+    panel = page.locator("#evidence")
+    assert panel.is_visible()
+    assert "<img src=x onerror=alert(2)>" in panel.inner_text()  # shown as text
+    panel.get_by_text(SOURCE).click()
+    page.wait_for_timeout(200)
+    assert dialogs == []
+    assert panel.get_by_role("link").count() == 0
+    assert page.url == path.as_uri()
+    assert problems == []
+
+
+def test_the_policy_lets_the_page_run_its_own_script(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "index.html"
+    path.write_text(render_html(build_report(results())), encoding="utf-8")
+    page, dialogs, problems = _open(browser, path)
+    assert page.locator("form.filters").is_visible()  # the script ran: it shows the filters
+    assert page.locator("#shown").inner_text() == "3 checks × 4 cells shown"
+    page.locator("tr.check td.x").first.click()
+    assert page.locator("#evidence").get_by_role("link").get_attribute("href") == URL
+    assert problems == [] and dialogs == []
