@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.results import CheckResult, JSONValue, Outcome, redact
+from harness.redaction import redact
+from harness.results import CheckResult, JSONValue, Outcome
 
 if TYPE_CHECKING:
     from harness.claims import ClaimsTable

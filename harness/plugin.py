@@ -200,7 +200,7 @@ class CellPlugin:
         return report
 
     def _record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> CheckResult:
-        from harness.results import redact
+        from harness.redaction import redact
 
         session = self.session
         skip = session.skip_outcome()

@@ -31,13 +31,13 @@ from harness.errors import (
 )
 from harness.matrix import Cell, Matrix, Server
 from harness.progress import Reporter, RunSummary
+from harness.redaction import redact
 from harness.results import (
     CellResult,
     CellStatus,
     DriverInfo,
     ResultError,
     load_result,
-    redact,
     write_result,
 )
 from harness.servers import ProvidedServer, ServerPool, server_info

@@ -12,7 +12,8 @@ import pytest
 
 from harness.errors import UsageError
 from harness.matrix import Matrix
-from harness.results import CellResult, CellStatus, CheckResult, DriverInfo, Outcome, ServerInfo, mask_secrets, redact
+from harness.redaction import redact
+from harness.results import CellResult, CellStatus, CheckResult, DriverInfo, Outcome, ServerInfo, mask_secrets
 from harness.servers import locate_server
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 

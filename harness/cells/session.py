@@ -31,6 +31,7 @@ from harness.cells.database import (
 from harness.cells.job import CellJob
 from harness.cells.target import cell_target, driver_version, version_mismatch
 from harness.errors import DbcompatError
+from harness.redaction import redact
 from harness.results import (
     STATUS_OUTCOME,
     CellResult,
@@ -38,7 +39,6 @@ from harness.results import (
     CheckResult,
     DriverInfo,
     Outcome,
-    redact,
     write_result,
 )
 from harness.servers import ProvidedServer, server_info

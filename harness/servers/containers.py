@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from harness.backends import NotApplicable, backend_for
 from harness.errors import DbcompatError, ServerUnavailable, seconds_from
 from harness.matrix import Server
-from harness.results import redact
+from harness.redaction import redact
 from harness.servers import IMAGE_PREFIX
 from harness.servers import docker as engine
 from harness.servers.urls import build_url

@@ -1,0 +1,259 @@
+"""What each ``dbcompat`` command does; ``harness.cli`` parses the command line and calls one of them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    raise_keyboard_interrupt,
+)
+from harness.matrix import Cell, Matrix, load_matrix
+
+DEFAULT_REPORTS = Path("reports")
+# Containers left running by --keep-servers, for the next run.
+KEPT = Path(".dbcompat") / "servers.json"
+
+
+def _select(args: argparse.Namespace) -> tuple[Matrix, tuple[Cell, ...]]:
+    matrix = load_matrix(args.matrix)
+    django = [_django_id(matrix, value) for value in args.django]
+    cells = matrix.select(args.patterns, servers=args.server, drivers=args.driver, django=django)
+    if not cells:
+        raise UsageError(f"no cell of {matrix.path} matches that selection; see 'dbcompat list'")
+    return matrix, cells
+
+
+def _django_id(matrix: Matrix, value: str) -> str:
+    for django in matrix.django:
+        if value == str(django.version):
+            return django.id
+    return value
+
+
+def _list(args: argparse.Namespace) -> int:
+    matrix, cells = _select(args)
+    rows = [
+        {
+            "id": cell.id,
+            "server": cell.server.id,
+            "vendor": cell.server.vendor,
+            "server_version": str(cell.server.version) if cell.server.version else None,
+            "image": cell.server.image,
+            "url_variable": None if cell.server.in_process else cell.server.url_variable,
+            "driver": cell.driver.id,
+            "django": cell.django.id,
+            "django_version": str(cell.django.version),
+            "python": cell.django.python,
+            "tox_env": cell.env_name,
+            "django_supports_server": cell.django.supports_server(cell.server),
+        }
+        for cell in cells
+    ]
+    if args.json:
+        if args.by_server:
+            servers: dict[str, dict[str, Any]] = {}
+            for row in rows:
+                entry = servers.setdefault(
+                    str(row["server"]),
+                    {"server": row["server"], "vendor": row["vendor"], "image": row["image"], "cells": []},
+                )
+                entry["cells"].append(row["id"])
+            print(json.dumps(list(servers.values())))
+        else:
+            print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    width = max(len(cell.id) for cell in cells)
+    for cell in cells:
+        if cell.server.in_process:
+            provided = "in-process"
+        elif os.environ.get(cell.server.url_variable):
+            provided = f"url ({cell.server.url_variable})"
+        else:
+            provided = f"container {cell.server.image} (or set {cell.server.url_variable})"
+        supported = cell.django.supports_server(cell.server)
+        refused = "  [Django's docs: not supported]" if supported is False else ""
+        print(f"{cell.id:<{width}}  python{cell.django.python}  {provided}{refused}")
+    print(f"{len(rows)} cells from {matrix.path}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from harness.progress import Reporter
+    from harness.report import write_reports
+    from harness.runner import default_jobs, run_cells
+    from harness.servers import locate_server
+
+    check_timeout = _check_timeout(args.check_timeout)
+    _refuse_unmakeable_folder("--results", args.results)
+    matrix, cells = _select(args)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give at least 1")
+    for server in {cell.server.id: cell.server for cell in cells}.values():
+        locate_server(server, os.environ)  # a URL that cannot be read is bad input: exit 2 before any cell runs
+    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}, {jobs} at a time")
+    live = not args.quiet and sys.stdout.isatty() and not os.environ.get("CI")
+    reporter: Reporter
+    if live:
+        from harness.progress import LiveReporter
+
+        reporter = LiveReporter()
+    else:
+        reporter = Reporter()
+
+    # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
+    previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    try:
+        summary = run_cells(
+            matrix,
+            cells,
+            args.results,
+            jobs=jobs,
+            reporter=reporter,
+            keep_servers=KEPT if args.keep_servers else None,
+            check_timeout=check_timeout,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if live:
+        from harness.progress import print_summary
+
+        print_summary(summary.results)
+    print(f"results: {args.results}/ ({len(summary.results)} cells, {summary.server_starts} server starts)")
+    if summary.partial:
+        print(f"dbcompat: {summary.partial}", file=sys.stderr)
+    if not args.no_report and summary.results:
+        written = write_reports(summary.results, args.results.parent, partial=summary.partial)
+        size = written.html.stat().st_size // 1024
+        print(f"report: {written.html} ({size} KiB), {written.markdown}, {written.merged}")
+    return summary.exit_status
+
+
+def _check_timeout(raw: str | None) -> float | None:
+    """``--check-timeout``: finite seconds above 0 (``float`` alone takes "nan" and "inf")."""
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"--check-timeout {raw!r}: give a number of seconds above 0, e.g. --check-timeout 60")
+    return value
+
+
+def _refuse_unmakeable_folder(option: str, path: Path) -> None:
+    """Say so before anything runs when ``path`` cannot be made a folder: it, or a folder above it, is a file."""
+    for part in (path, *path.parents):
+        if part.is_dir():
+            return
+        if part.exists() or part.is_symlink():
+            what = "a file" if part.is_file() else "not a folder"
+            raise UsageError(
+                f"{option} {path}: {part} is {what}, not a folder; give {option} a folder, or move {part} away"
+            )
+
+
+def _stop_servers(args: argparse.Namespace) -> int:
+    from harness.servers.containers import KeptServers
+
+    removed = KeptServers(KEPT).stop_all()
+    print(f"removed {len(removed)} containers (kept by --keep-servers, or left by a run that was killed)")
+    return EXIT_OK
+
+
+def _load(paths: Sequence[Path]) -> list[Any]:
+    from harness.results import load_results
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such results file or folder; run 'dbcompat run' first")
+    results = load_results(paths)
+    if not results:
+        raise UsageError(f"no results files in {', '.join(map(str, paths))}; run 'dbcompat run' first")
+    return results
+
+
+def _report(args: argparse.Namespace) -> int:
+    from harness.report import write_reports
+
+    _refuse_unmakeable_folder("--output", args.output)
+    results = _load(args.paths or [DEFAULT_REPORTS / "results"])
+    baseline = _load([args.baseline]) if args.baseline else None
+    written = write_reports(results, args.output, baseline=baseline)
+    size = written.html.stat().st_size
+    print(f"report: {written.html} ({size // 1024} KiB, {len(results)} cells), {written.markdown}, {written.merged}")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from harness.report.diff import diff_results, has_regressions
+
+    changes = diff_results(_load([args.old]), _load([args.new]))
+    for change in changes:
+        print(change.describe())
+    regressions = sum(change.regression for change in changes)
+    print(f"{len(changes)} changes, {regressions} regressions")
+    return EXIT_FINDINGS if has_regressions(changes) else EXIT_OK
+
+
+def _tox_ini(args: argparse.Namespace) -> int:
+    from harness.toxini import render_tox_ini, write_tox_ini
+
+    matrix = load_matrix(args.matrix)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != render_tox_ini(matrix):
+            print(f"{args.output} differs from {matrix.path}; run 'dbcompat tox-ini'", file=sys.stderr)
+            return 1
+        return EXIT_OK
+    changed = write_tox_ini(matrix, args.output)
+    print(f"{args.output}: {'written' if changed else 'already up to date'}")
+    return EXIT_OK
+
+
+def _images(args: argparse.Namespace) -> int:
+    from harness.images import BuiltImage, build_images, export_line, select_recipes
+    from harness.images.build import DEFAULT_LOG_DIR
+    from harness.images.recipes import DEFAULT_MIRROR
+
+    recipes = select_recipes(args.servers)
+
+    def say(text: str) -> None:
+        print(f"dbcompat images: {text}", file=sys.stderr, flush=True)
+
+    def done(image: BuiltImage) -> None:
+        print(export_line(image.recipe), flush=True)
+
+    build_images(
+        recipes,
+        mirror=args.mirror or os.environ.get("DBCOMPAT_DEBIAN_MIRROR") or DEFAULT_MIRROR,
+        log_dir=args.log_dir or DEFAULT_LOG_DIR,
+        rebuild=args.rebuild,
+        say=say,
+        done=done,
+    )
+    return EXIT_OK
+
+
+COMMANDS = {
+    "list": _list,
+    "run": _run,
+    "report": _report,
+    "diff": _diff,
+    "tox-ini": _tox_ini,
+    "stop-servers": _stop_servers,
+    "images": _images,
+}
