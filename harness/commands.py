@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import signal
 import sys
@@ -18,6 +17,7 @@ from harness.errors import (
     EXIT_OK,
     UsageError,
     raise_keyboard_interrupt,
+    seconds_from,
 )
 from harness.matrix import Cell, Matrix, load_matrix
 
@@ -143,15 +143,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check_timeout(raw: str | None) -> float | None:
     """``--check-timeout``: finite seconds above 0 (``float`` alone takes "nan" and "inf")."""
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"--check-timeout {raw!r}: give a number of seconds above 0, e.g. --check-timeout 60")
-    return value
+    return None if raw is None else seconds_from("--check-timeout", raw, "--check-timeout 60")
 
 
 def _refuse_unmakeable_folder(option: str, path: Path) -> None:

@@ -52,7 +52,7 @@ class EnvironmentBuildError(DbcompatError):
 
 
 def seconds_from(variable: str, raw: str, example: str, whole: bool = False) -> float:
-    """A timeout given by an environment variable: finite seconds above 0, else one line naming the variable."""
+    """A timeout given by a variable or (``--option``) an option: finite seconds above 0, else one line naming it."""
     try:
         value = float(int(raw)) if whole else float(raw)
     except ValueError:
@@ -60,7 +60,8 @@ def seconds_from(variable: str, raw: str, example: str, whole: bool = False) -> 
     # "nan" and "inf" parse as floats, and nan is not <= 0: neither bounds anything.
     if not math.isfinite(value) or value <= 0:
         kind = "a whole number of seconds" if whole else "a number of seconds above 0"
-        raise UsageError(f"{variable}={raw!r}: write {kind}, e.g. {example}")
+        shown = f"{variable} {raw!r}" if variable.startswith("--") else f"{variable}={raw!r}"
+        raise UsageError(f"{shown}: write {kind}, e.g. {example}")
     return value
 
 

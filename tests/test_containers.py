@@ -273,7 +273,7 @@ def test_kept_servers_are_reused_and_stop_servers_removes_them(
     kept = tmp_path / "servers.json"
     server = matrix.server("postgres15")
     first = ServerPool(environ, keep=kept)
-    url = first.provide(server).settings["PORT"]
+    port = first.provide(server).settings["PORT"]
     first.stop_all()
     entry = json.loads(kept.read_text())["postgres15"]
     assert docker.containers.get(entry["container_id"]).status == "running"
@@ -281,7 +281,7 @@ def test_kept_servers_are_reused_and_stop_servers_removes_them(
     second = ServerPool(environ, keep=kept)
     provided = second.provide(server)
     assert second.starts == 0
-    assert provided.settings["PORT"] == url
+    assert provided.settings["PORT"] == port
     assert provided.origin.endswith("(kept from an earlier run)")
     second.stop_all()
 

@@ -20,7 +20,7 @@ from harness.matrix import Server
 from harness.results import ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
-# DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's (and, to a cell, the one started).
+# DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's.
 IMAGE_PREFIX = "DBCOMPAT_IMAGE_"
 
 
