@@ -12,13 +12,13 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.redaction import redact
-from harness.results import CheckResult, JSONValue, Outcome
+from harness.results import CheckResult, JSONValue, ObservedError, Outcome
 
 if TYPE_CHECKING:
     from harness.claims import ClaimsTable
@@ -27,6 +27,68 @@ if TYPE_CHECKING:
 
 class NotApplicable(Exception):
     """The check cannot be run on this cell; the message is the reason, one full sentence."""
+
+
+class SetupFailed(Exception):
+    """A step of a check's setup failed: the check ends a harness error, never with this as its observation."""
+
+    def __init__(self, step: str, error: ObservedError) -> None:
+        super().__init__(f"setup step {step!r} failed: {describe(error)}")
+        self.step = step
+        self.error = error
+
+
+# Message length kept as evidence: enough for any server's error text, bounded for the results.
+MESSAGE_LIMIT = 2000
+
+
+def class_name(exc: BaseException) -> str:
+    """The exception's full class name, as observations record it."""
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
+def observed_error(exc: BaseException) -> ObservedError:
+    """What the server said in ``exc``: Django's class, the driver's class and error codes, the message.
+
+    Django re-raises a driver's error as its own class with the driver's as ``__cause__``; the codes
+    are read from the driver's exception by the attributes the DB-API drivers give them, so a
+    third-party driver that follows one of them is read the same way.
+    """
+    driver = exc.__cause__ if type(exc).__module__ == "django.db.utils" and exc.__cause__ is not None else exc
+    code: object = None
+    if isinstance(getattr(driver, "sqlite_errorname", None), str):  # sqlite3 (Python 3.11+) and its forks
+        code = driver.sqlite_errorname  # type: ignore[attr-defined]
+    elif driver.args and hasattr(driver.args[0], "full_code"):  # oracledb: the _Error is the first argument
+        code = driver.args[0].full_code
+    elif isinstance(getattr(driver, "errno", None), int) and not isinstance(driver, OSError):  # Connector/Python
+        code = driver.errno  # type: ignore[attr-defined]
+    elif type(driver).__module__.startswith("MySQLdb") and driver.args and isinstance(driver.args[0], int):
+        code = driver.args[0]  # mysqlclient: (errno, message)
+    sqlstate = getattr(driver, "sqlstate", None) or getattr(driver, "pgcode", None)  # psycopg, Connector; psycopg2
+    if type(driver).__module__.startswith("MySQLdb") and len(driver.args) > 1:
+        message = str(driver.args[1])
+    elif isinstance(getattr(driver, "msg", None), str):  # Connector/Python: str() repeats errno and SQLSTATE
+        message = driver.msg  # type: ignore[attr-defined]
+    else:
+        message = str(driver)
+    return ObservedError(
+        exception=class_name(exc),
+        message=message.strip()[:MESSAGE_LIMIT],
+        driver_exception=class_name(driver) if driver is not exc else None,
+        code=None if code is None else str(code),
+        sqlstate=str(sqlstate) if isinstance(sqlstate, str) and sqlstate else None,
+    )
+
+
+def describe(error: ObservedError) -> str:
+    """One line: the class, the codes the server gave, and its message."""
+    codes = ", ".join(c for c in (error.code, error.sqlstate and f"SQLSTATE {error.sqlstate}") if c)
+    return f"{error.exception}{f' [{codes}]' if codes else ''}: {error.message}"
+
+
+# The recorder of the check now running in this process (one at a time: xdist workers are processes),
+# so that helpers turning an exception into an observation can keep what the server said.
+_running: CheckRecorder | None = None
 
 
 class CheckRecorder:
@@ -39,6 +101,7 @@ class CheckRecorder:
         self.flags: dict[str, JSONValue] = {}
         self.setup: dict[str, JSONValue] = {}
         self.sql: list[str] = []
+        self.errors: list[ObservedError] = []
 
     def observe(self, value: JSONValue) -> None:
         """Record what the server and driver did (JSON-compatible values only)."""
@@ -48,8 +111,27 @@ class CheckRecorder:
         self.has_observation = True
 
     def observe_exception(self, exc: BaseException) -> None:
-        """Record the full class name of an exception the server or Django raised."""
-        self.observe(f"{type(exc).__module__}.{type(exc).__qualname__}")
+        """Record the full class name of an exception the server or Django raised, keeping what it said."""
+        self.observe(self.error(exc))
+
+    def error(self, exc: BaseException) -> str:
+        """The exception's full class name, for an observation; its code and message are kept as evidence."""
+        self.errors.append(observed_error(exc))
+        return class_name(exc)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """A setup step (tables, rows, session settings), kept apart from what the check observes.
+
+        If it fails, the check ends a harness error naming the step and the server's error, which
+        is never taken as the observation. ``NotApplicable`` passes through.
+        """
+        try:
+            yield
+        except (NotApplicable, SetupFailed):
+            raise
+        except Exception as exc:
+            raise SetupFailed(name, observed_error(exc)) from exc
 
     def flag(self, name: str, value: JSONValue, agrees: bool | None = None) -> None:
         """Record a Django feature flag next to the observation.
@@ -107,6 +189,26 @@ class CheckEnd:
     lost: str | None = None  # "server lost during ...", when the server no longer answered
 
 
+@contextmanager
+def recording(recorder: CheckRecorder) -> Iterator[CheckRecorder]:
+    """Make ``recorder`` the running check's, for :func:`error_observed`."""
+    global _running
+    _running = recorder
+    try:
+        yield recorder
+    finally:
+        _running = None
+
+
+def error_observed(exc: BaseException) -> str:
+    """The exception's full class name as an observation, its code and message kept by the running check."""
+    if isinstance(exc, NotApplicable | SetupFailed):
+        raise exc
+    if _running is None:
+        return class_name(exc)
+    return _running.error(exc)
+
+
 def looks_like_lost_connection(end: CheckEnd) -> bool:
     """Whether the check's error, raised or observed, may be the server going away (then it is no finding)."""
     if end.raised is not None and not isinstance(end.raised, NotApplicable):
@@ -132,6 +234,7 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
     recorder = end.recorder
     if recorder is not None:
         base.update(flags=recorder.flags, setup=recorder.setup, sql=[redact(s, secrets) for s in recorder.sql])
+        base.update(errors=[_redacted(e, secrets) for e in recorder.errors])
     if end.skip is not None:
         return CheckResult(**base, outcome=end.skip[0], reason=end.skip[1])
     if end.timed_out is not None:
@@ -145,6 +248,14 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
         return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=end.lost)
     if isinstance(end.raised, NotApplicable):
         return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(end.raised))
+    if isinstance(end.raised, SetupFailed):
+        # The setup's error is the whole evidence: whatever was observed before it is not the check's answer.
+        failed = _redacted(end.raised.error, secrets)
+        return CheckResult(
+            **{**base, "errors": [failed]},
+            outcome=Outcome.HARNESS_ERROR,
+            error=f"setup step {end.raised.step!r} failed: {describe(failed)}",
+        )
     if end.raised is not None:
         text = error_text(end)
         if end.phase == "teardown":
@@ -155,6 +266,7 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
     where = target()
     judgement = claims.judge(end.check_id, recorder.observed, where)
     claim = judgement.claim
+    explanation = judgement.explanation
     return CheckResult(
         **base,
         outcome=judgement.outcome,
@@ -163,7 +275,15 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
         claim=claim.statement if claim else None,
         source=claim.source.cite(where.django_version) if claim else None,
         source_url=claim.source.url(where.django_version) if claim else None,
+        applies_by=judgement.applies_by,
+        explanation=explanation.text if explanation else None,
+        explanation_source=explanation.source if explanation else None,
+        explanation_url=explanation.url if explanation else None,
     )
+
+
+def _redacted(error: ObservedError, secrets: list[str]) -> ObservedError:
+    return replace(error, message=redact(error.message, secrets))
 
 
 class Watchdog:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from harness.checks import CheckRecorder, check_id_of
+from harness.checks import CheckRecorder, check_id_of, recording
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,7 +45,8 @@ def check(request: pytest.FixtureRequest) -> Iterator[CheckRecorder]:
     with contextlib.ExitStack() as stack:
         for connection in connections.all():
             stack.enter_context(connection.execute_wrapper(recorder.capture))
-        yield recorder
+        with recording(recorder):
+            yield recorder
 
 
 @pytest.fixture

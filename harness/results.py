@@ -57,6 +57,24 @@ _DOCUMENTED: Any = {"use_attribute_docstrings": True}
 
 
 @dataclass(frozen=True)
+class ObservedError:
+    """An error that is (part of) a check's observation, or that ended its setup: what the server said."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
+    exception: str
+    """The full class name of the exception Django raised (as in ``observed``)."""
+    message: str
+    """Its message, secrets masked."""
+    driver_exception: str | None = None
+    """The driver's own exception class that Django's wraps, when it wraps one."""
+    code: str | None = None
+    """The server's error code: MySQL errno, Oracle's ORA- code, SQLite's extended result code name."""
+    sqlstate: str | None = None
+    """The SQLSTATE, where the driver gives one."""
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One check's record in one cell."""
 
@@ -90,6 +108,18 @@ class CheckResult:
     """Why the check could not run here (not applicable, unavailable, unsupported)."""
     error: str | None = None
     """The error text of a harness error."""
+    errors: list[ObservedError] = field(default_factory=list)
+    """Every error the observation records, in the order the check met them, with the server's code and message;
+    for a setup step that failed, that step's error."""
+    applies_by: str | None = None
+    """How the claim applies to this cell when the docs make it by reference (the MariaDB notes send readers to
+    the MySQL notes; Connector/Python's backend replaces Django's MySQL backend)."""
+    explanation: str | None = None
+    """For a finding: what the server or driver does instead, and why."""
+    explanation_source: str | None = None
+    """The server's or driver's own documentation the explanation comes from."""
+    explanation_url: str | None = None
+    """A link to that documentation."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +233,7 @@ def mask_secrets(result: CellResult, secrets: Iterable[str]) -> CellResult:
                 check,
                 reason=text(check.reason),
                 error=text(check.error),
+                errors=[replace(e, message=redact(e.message, hidden)) for e in check.errors],
                 sql=[redact(statement, hidden) for statement in check.sql],
                 setup=redacted(check.setup, hidden),
             )
@@ -252,11 +283,18 @@ def _cell_from_json(data: dict[str, Any], path: Path) -> CellResult:
                 "status": CellStatus(data["status"]),
                 "server": ServerInfo(**data["server"]),
                 "driver": DriverInfo(**data["driver"]),
-                "checks": [CheckResult(**{**check, "outcome": Outcome(check["outcome"])}) for check in data["checks"]],
+                "checks": [_check_from_json(check) for check in data["checks"]],
             }
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResultError(f"{path}: malformed results file ({exc})") from None
+
+
+def _check_from_json(check: dict[str, Any]) -> CheckResult:
+    if not isinstance(check, dict):
+        raise TypeError(f"a check is an object, not {check!r}")
+    errors = [ObservedError(**error) for error in check.get("errors", [])]
+    return CheckResult(**{**check, "outcome": Outcome(check["outcome"]), "errors": errors})
 
 
 def load_results(paths: Iterable[Path]) -> list[CellResult]:

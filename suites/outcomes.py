@@ -1,15 +1,23 @@
-"""Small helpers the checks share to turn what happened into an observation."""
+"""Small helpers the checks share to turn what happened into an observation.
+
+An exception becomes its full class name in the observation; the server's code and message are
+kept as the check's evidence (``errors`` in the result). A failed setup step or a check that is
+not applicable is never turned into an observation: those pass through.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
+from harness.checks import error_observed
+
 T = TypeVar("T")
 
 
 def class_name(exc: BaseException) -> str:
-    return f"{type(exc).__module__}.{type(exc).__qualname__}"
+    """The exception as an observation: its full class name (its code and message kept as evidence)."""
+    return error_observed(exc)
 
 
 def outcome_of(action: Callable[[], object]) -> str:
@@ -17,7 +25,7 @@ def outcome_of(action: Callable[[], object]) -> str:
     try:
         action()
     except Exception as exc:
-        return class_name(exc)
+        return error_observed(exc)
     return "ok"
 
 
@@ -26,4 +34,4 @@ def value_or_error(action: Callable[[], T]) -> T | str:
     try:
         return action()
     except Exception as exc:
-        return class_name(exc)
+        return error_observed(exc)

@@ -1,7 +1,8 @@
 """The claims table: what the Django docs say each backend does, with sources.
 
 Each suite's claims are in the module of the same name: those of the checks in
-``suites/test_fields.py`` are in ``harness/claims/fields.py``. This package
+``suites/test_fields.py`` are in ``harness/claims/fields.py``, with the explanations of
+the findings they lead to (``EXPLANATIONS``). This package
 assembles them into ``CLAIMS``, the only place the harness looks up what a check
 should observe.
 """
@@ -25,7 +26,20 @@ from harness.claims import (
     transactions,
     typecasting,
 )
-from harness.claims.model import AtLeast, Claim, ClaimsTable, Expect, IsA, Judgement, Source, expected_json
+from harness.claims.model import (
+    AtLeast,
+    Claim,
+    ClaimsTable,
+    Expect,
+    Explanation,
+    IsA,
+    Judgement,
+    Not,
+    Reference,
+    Source,
+    expected_json,
+)
+from harness.claims.references import REFERENCES
 
 # Each behaviour's title, in the order reports show them.
 BEHAVIOURS = {
@@ -48,24 +62,30 @@ BEHAVIOURS = {
     "postgresql-binding": "PostgreSQL parameter binding",
 }
 
+# Each suite's claims module, in the order reports show behaviours.
+MODULES = (
+    smoke,
+    collation,
+    typecasting,
+    row_locking,
+    timestamps,
+    empty_string,
+    sequence_reset,
+    fields,
+    transactions,
+    connections,
+    storage_engines,
+    sqlite_locking,
+    identifiers,
+    cursors,
+    lobs,
+)
+
+# A module's EXPLANATIONS, next to its CLAIMS, say why a server differs where it does.
 CLAIMS = ClaimsTable(
-    [
-        *smoke.CLAIMS,
-        *collation.CLAIMS,
-        *typecasting.CLAIMS,
-        *row_locking.CLAIMS,
-        *timestamps.CLAIMS,
-        *empty_string.CLAIMS,
-        *sequence_reset.CLAIMS,
-        *fields.CLAIMS,
-        *transactions.CLAIMS,
-        *connections.CLAIMS,
-        *storage_engines.CLAIMS,
-        *sqlite_locking.CLAIMS,
-        *identifiers.CLAIMS,
-        *cursors.CLAIMS,
-        *lobs.CLAIMS,
-    ]
+    [claim for module in MODULES for claim in module.CLAIMS],
+    references=REFERENCES,
+    explanations=[explanation for module in MODULES for explanation in getattr(module, "EXPLANATIONS", ())],
 )
 
 __all__ = [
@@ -75,8 +95,11 @@ __all__ = [
     "Claim",
     "ClaimsTable",
     "Expect",
+    "Explanation",
     "IsA",
     "Judgement",
+    "Not",
+    "Reference",
     "Source",
     "expected_json",
 ]

@@ -90,6 +90,19 @@ class AtLeast:
         return {"at least": self.minimum}
 
 
+@dataclass(frozen=True)
+class Not:
+    """Expects anything but ``value``, where the docs say a value changes ("corrupted") but not to what."""
+
+    value: Any
+
+    def matches(self, observed: Any) -> bool:
+        return not _same(observed, self.value)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"not": expected_json(self.value)}
+
+
 def _is_subclass(observed: str, class_path: str) -> bool:
     if observed == class_path:
         return True
@@ -155,20 +168,80 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """The docs make a claim for one backend and send readers of another to it: the claim applies there too.
+
+    The MariaDB notes say "See the MySQL notes"; Connector/Python's backend replaces Django's MySQL
+    backend. A claim whose source section starts with one of ``sections`` applies by this reference
+    to cells of ``vendor`` (or of ``driver``), and the report says so with ``label``.
+    """
+
+    label: str
+    sections: tuple[str, ...]
+    vendor: str | None = None
+    driver: str | None = None
+
+    def applies(self, claim: Claim, target: Target) -> bool:
+        if self.vendor is not None and target.vendor != self.vendor:
+            return False
+        if self.driver is not None and target.driver != self.driver:
+            return False
+        return claim.source.page == "ref/databases" and claim.source.section.startswith(self.sections)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a server or driver differs from the docs, from its own documentation: kept with the finding.
+
+    ``when`` is the spec of the cells it explains (see harness.versions); ``observed`` narrows it to
+    one observation where the same cells could differ in more than one way.
+    """
+
+    check: str
+    when: str | tuple[str, ...]
+    text: str  # what the server or driver does instead, and why
+    source: str  # its documentation: the manual's page and section, or a changelog entry
+    url: str
+    observed: Any = None
+
+    def matches(self, observed: Any, target: Target) -> bool:
+        if self.observed is not None and not _same(observed, self.observed):
+            return False
+        return Expect(self.when, None).matches(target)
+
+
+@dataclass(frozen=True)
 class Judgement:
     outcome: Outcome
     expected: Any
     claim: Claim | None
+    applies_by: str | None = None  # how the claim applies to the cell, when by reference
+    explanation: Explanation | None = None  # for a finding, why
 
 
 class ClaimsTable:
-    def __init__(self, claims: Iterable[Claim]) -> None:
+    def __init__(
+        self,
+        claims: Iterable[Claim],
+        references: Iterable[Reference] = (),
+        explanations: Iterable[Explanation] = (),
+    ) -> None:
         self._claims: dict[str, list[Claim]] = {}
         for claim in claims:
             parse_spec(claim.django)
             for expectation in claim.expect:
                 expectation.specs()
             self._claims.setdefault(claim.check, []).append(claim)
+        self.references = tuple(references)
+        self._explanations: dict[str, list[Explanation]] = {}
+        for explanation in explanations:
+            if explanation.check not in self._claims:
+                raise ValueError(f"an explanation for {explanation.check!r}, which has no claim")
+            Expect(explanation.when, None).specs()
+            self._explanations.setdefault(explanation.check, []).append(explanation)
+
+    def explanations(self) -> list[Explanation]:
+        return [e for found in self._explanations.values() for e in found]
 
     def __contains__(self, check_id: str) -> bool:
         return check_id in self._claims
@@ -187,13 +260,19 @@ class ClaimsTable:
         found, expected = claim.expected_for(target)
         if not found:
             return Judgement(Outcome.NO_CLAIM, None, claim)
-        outcome = Outcome.AS_DOCUMENTED if _same(observed, expected) else Outcome.DIFFERS
-        return Judgement(outcome, expected_json(expected), claim)
+        applies_by = "; ".join(r.label for r in self.references if r.applies(claim, target)) or None
+        if _same(observed, expected):
+            return Judgement(Outcome.AS_DOCUMENTED, expected_json(expected), claim, applies_by)
+        explanation = next(
+            (e for e in self._explanations.get(check_id, ()) if e.matches(observed, target)),
+            None,
+        )
+        return Judgement(Outcome.DIFFERS, expected_json(expected), claim, applies_by, explanation)
 
 
 def _same(observed: Any, expected: Any) -> bool:
     """Equal as JSON values, at every depth, with True never equal to 1 (JSON has no tuples)."""
-    if isinstance(expected, IsA | AtLeast):
+    if isinstance(expected, IsA | AtLeast | Not):
         return expected.matches(observed)
     if isinstance(observed, list | tuple) and isinstance(expected, list | tuple):
         return len(observed) == len(expected) and all(_same(o, e) for o, e in zip(observed, expected, strict=True))
@@ -204,7 +283,7 @@ def _same(observed: Any, expected: Any) -> bool:
 
 def expected_json(value: Any) -> Any:
     """An expectation as it is written to the results: matchers become their description."""
-    if isinstance(value, IsA | AtLeast):
+    if isinstance(value, IsA | AtLeast | Not):
         return value.to_json()
     if isinstance(value, list | tuple):
         return [expected_json(v) for v in value]
