@@ -53,7 +53,8 @@ STATUS_OUTCOME = {
 }
 
 # Field docstrings below become the descriptions in the shipped JSON Schema.
-_DOCUMENTED: Any = {"use_attribute_docstrings": True}
+# A results file with a key these do not know is refused, not silently read in part.
+_DOCUMENTED: Any = {"use_attribute_docstrings": True, "extra": "forbid"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,27 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class DjangoView:
+    """How the cell's Django backend sees its server, read from the backend itself."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
+    display_name: str | None = None
+    """The backend's ``display_name`` (MySQL's says "MariaDB" when it detected MariaDB)."""
+    vendor: str | None = None
+    """The backend's ``vendor``."""
+    is_mariadb: bool | None = None
+    """The MySQL backends' ``mysql_is_mariadb``; null for other backends."""
+    version: list[int] | None = None
+    """The version tuple the backend parsed (``get_database_version()``)."""
+    unreadable: str | None = None
+    """Why part of the view could not be read (a third-party backend may lack an attribute)."""
+    mismatch: str | None = None
+    """Set when Django's view differs from what the server reported: the backend took it for another vendor,
+    or parsed another version."""
+
+
+@dataclass(frozen=True)
 class ServerInfo:
     """The server a cell ran against."""
 
@@ -146,6 +168,8 @@ class ServerInfo:
     """Set when the server is not the release or vendor the matrix names."""
     settings: dict[str, str | None] = field(default_factory=dict)
     """Server settings that change behaviour (sql_mode, collations, time zone, ...), as the server said."""
+    django_view: DjangoView | None = None
+    """How Django's backend sees the server, for a cell that connected."""
 
 
 @dataclass(frozen=True)
@@ -276,25 +300,17 @@ def load_result(path: Path) -> CellResult:
 
 
 def _cell_from_json(data: dict[str, Any], path: Path) -> CellResult:
+    """The result ``data`` describes, validated against the result dataclasses (the shipped schema's source)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    if "checks" not in data:  # it has a default for building results, but every written one has it
+        raise ResultError(f"{path}: malformed results file (checks: Field required)")
     try:
-        return CellResult(
-            **{
-                **data,
-                "status": CellStatus(data["status"]),
-                "server": ServerInfo(**data["server"]),
-                "driver": DriverInfo(**data["driver"]),
-                "checks": [_check_from_json(check) for check in data["checks"]],
-            }
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ResultError(f"{path}: malformed results file ({exc})") from None
-
-
-def _check_from_json(check: dict[str, Any]) -> CheckResult:
-    if not isinstance(check, dict):
-        raise TypeError(f"a check is an object, not {check!r}")
-    errors = [ObservedError(**error) for error in check.get("errors", [])]
-    return CheckResult(**{**check, "outcome": Outcome(check["outcome"]), "errors": errors})
+        return TypeAdapter(CellResult).validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        raise ResultError(f"{path}: malformed results file ({where}: {first['msg']})") from None
 
 
 def load_results(paths: Iterable[Path]) -> list[CellResult]:

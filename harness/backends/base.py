@@ -33,6 +33,8 @@ class ContainerRecipe:
 class Backend:
     vendor: ClassVar[str]
     display_name: ClassVar[str]
+    # What Django's MySQL backends should take the server for (``mysql_is_mariadb``).
+    is_mariadb: ClassVar[bool] = False
     # URL schemes a server of this vendor is given by; the first is the one the harness writes.
     url_schemes: ClassVar[tuple[str, ...]] = ()
     in_process: ClassVar[bool] = False

@@ -18,6 +18,16 @@ _SETTINGS = {
     "lower_case_table_names": "SELECT @@lower_case_table_names",
     "default_storage_engine": "SELECT @@GLOBAL.default_storage_engine",
     "transaction_isolation": "SELECT @@GLOBAL.transaction_isolation",
+    "innodb_strict_mode": "SELECT @@GLOBAL.innodb_strict_mode",
+    "explicit_defaults_for_timestamp": "SELECT @@GLOBAL.explicit_defaults_for_timestamp",
+    # Which collation each character set gets by default (MariaDB 11.2+; MySQL has no such variable).
+    "character_set_collations": "SELECT @@GLOBAL.character_set_collations",
+    # GTID consistency forbids some statements (CREATE TABLE ... SELECT, temporary tables in transactions).
+    "gtid_mode": "SELECT @@GLOBAL.gtid_mode",
+    "enforce_gtid_consistency": "SELECT @@GLOBAL.enforce_gtid_consistency",
+    "gtid_strict_mode": "SELECT @@GLOBAL.gtid_strict_mode",
+    # CONVERT_TZ() and named session time zones need the time zone tables loaded.
+    "time_zone_tables_loaded": "SELECT COUNT(*) > 0 FROM mysql.time_zone_name",
 }
 
 
@@ -150,6 +160,7 @@ class MySQL(Backend):
 class MariaDB(MySQL):
     vendor = "mariadb"
     display_name = "MariaDB"
+    is_mariadb = True
     url_schemes = ("mariadb", "mysql")
     # MariaDB names the isolation level tx_isolation (transaction_isolation only from 11.1).
     settings_sql = {**_SETTINGS, "transaction_isolation": "SELECT @@GLOBAL.tx_isolation"}

@@ -21,6 +21,9 @@ class PostgreSQL(Backend):
         "server_encoding": "SHOW server_encoding",
         # A database property (no longer a setting from PostgreSQL 16): what new databases get.
         "lc_collate (template1)": "SELECT datcollate FROM pg_database WHERE datname = 'template1'",
+        "lc_ctype (template1)": "SELECT datctype FROM pg_database WHERE datname = 'template1'",
+        # libc or ICU (PostgreSQL 15+; builtin from 17), which decides what the collation names mean.
+        "locale_provider (template1)": "SELECT datlocprovider FROM pg_database WHERE datname = 'template1'",
         "TimeZone": "SHOW TimeZone",
         "default_transaction_isolation": "SHOW default_transaction_isolation",
     }

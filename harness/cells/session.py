@@ -13,7 +13,7 @@ import os
 import platform
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,13 @@ from harness.cells.database import (
     read_server,
 )
 from harness.cells.job import CellJob
-from harness.cells.target import cell_target, driver_version, version_mismatch
+from harness.cells.target import (
+    cell_target,
+    django_view_mismatch,
+    driver_version,
+    read_django_view,
+    version_mismatch,
+)
 from harness.errors import DbcompatError
 from harness.redaction import redact
 from harness.results import (
@@ -37,6 +43,7 @@ from harness.results import (
     CellResult,
     CellStatus,
     CheckResult,
+    DjangoView,
     DriverInfo,
     Outcome,
     write_result,
@@ -54,6 +61,7 @@ class Probe:
     reason: str | None = None
     version_reported: str | None = None
     server_settings: dict[str, str | None] = field(default_factory=dict)
+    django_view: dict[str, Any] | None = None
 
 
 class CellSession:
@@ -68,6 +76,7 @@ class CellSession:
         self.provided: ProvidedServer | None = None
         self.version_reported: str | None = None
         self.server_settings: dict[str, str | None] = {}
+        self.django_view: DjangoView | None = None
         self.used_database: str | None = None
         self._target: Target | None = None
         self.database: str | None = None
@@ -89,7 +98,8 @@ class CellSession:
                 self._read_server_version()
             except Exception as exc:
                 self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
-        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings)
+        view = asdict(self.django_view) if self.django_view is not None else None
+        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings, view)
 
     def adopt(self, probe: Probe) -> None:
         """Take the controller's probe (xdist worker)."""
@@ -97,6 +107,7 @@ class CellSession:
         self.reason = probe.reason
         self.version_reported = probe.version_reported
         self.server_settings = probe.server_settings
+        self.django_view = DjangoView(**probe.django_view) if probe.django_view is not None else None
 
     def open(self, probe_first: bool = True) -> None:
         """Everything a check needs: server, Django, a throwaway database with the suites' tables."""
@@ -223,6 +234,9 @@ class CellSession:
             if raw is None:
                 return
             self.version_reported, self.server_settings = read_server(self.backend, raw)
+            view = read_django_view(wrapper)
+            mismatch = django_view_mismatch(view, self.reported_vendor(), self.version_reported)
+            self.django_view = replace(view, mismatch=mismatch)
         finally:
             wrapper.close()
 
@@ -286,7 +300,12 @@ class CellSession:
             status=self.status,
             reason=self.reason,
             server=server_info(
-                self.cell.server, self.provided, self.version_reported, self.version_mismatch(), self.server_settings
+                self.cell.server,
+                self.provided,
+                self.version_reported,
+                self.version_mismatch(),
+                self.server_settings,
+                self.django_view,
             ),
             driver=DriverInfo(
                 id=self.cell.driver.id,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+from typing import Any
 
 from harness.matrix import Cell
+from harness.results import DjangoView
 from harness.versions import Target, leading_version, same_release
 
 
@@ -45,3 +47,49 @@ def version_mismatch(cell: Cell, vendor: str, version_reported: str | None) -> s
     if server.version is not None and reported is not None and not same_release(server.version, reported):
         return f"{said}, but the server reported {version_reported}"
     return None
+
+
+def read_django_view(wrapper: Any) -> DjangoView:
+    """How the backend of ``wrapper`` (connected) sees its server: its name for it, vendor, parsed version."""
+    unreadable: list[str] = []
+
+    def read(what: str, getter: Any) -> Any:
+        try:
+            return getter()
+        except Exception as exc:  # a third-party backend may lack it, or fail to parse
+            unreadable.append(f"{what}: {type(exc).__name__}: {exc}")
+            return None
+
+    version = read("get_database_version()", wrapper.get_database_version)
+    # Only MySQL backends have it; reading it on one that does may query the server (a cached property).
+    is_mysql = hasattr(type(wrapper), "mysql_is_mariadb") or "mysql_is_mariadb" in vars(wrapper)
+    return DjangoView(
+        display_name=read("display_name", lambda: str(wrapper.display_name)),
+        vendor=read("vendor", lambda: str(wrapper.vendor)),
+        is_mariadb=read("mysql_is_mariadb", lambda: bool(wrapper.mysql_is_mariadb)) if is_mysql else None,
+        version=[int(part) for part in version] if isinstance(version, tuple | list) else None,
+        unreadable="; ".join(unreadable) or None,
+    )
+
+
+def django_view_mismatch(view: DjangoView, vendor: str, version_reported: str | None) -> str | None:
+    """Where Django's view of the server differs from what the server reported, as a sentence; else None."""
+    from harness.backends import backend_for
+
+    found: list[str] = []
+    backend = backend_for(vendor)
+    named = backend.display_name
+    if view.display_name is not None and view.display_name != named:
+        found.append(f"Django's backend calls the server {view.display_name}, but it is {named}")
+    if view.is_mariadb is not None and view.is_mariadb != backend.is_mariadb:
+        taken = "MariaDB" if view.is_mariadb else "MySQL"
+        found.append(f"Django's backend takes the server for {taken}, but it reported {version_reported!r}")
+    reported = leading_version(version_reported) if version_reported else None
+    if view.version and reported is not None:
+        release = list(reported.release) + [0] * len(view.version)
+        if view.version != release[: len(view.version)]:
+            parsed = ".".join(map(str, view.version))
+            found.append(
+                f"Django's backend parsed the version as {parsed}, but the server reported {version_reported!r}"
+            )
+    return "; ".join(found) or None

@@ -17,7 +17,7 @@ from typing import Any
 
 from harness.errors import DbcompatError, ServerUnavailable
 from harness.matrix import Server
-from harness.results import ServerInfo
+from harness.results import DjangoView, ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
 # DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's.
@@ -41,6 +41,7 @@ def server_info(
     version_reported: str | None = None,
     version_mismatch: str | None = None,
     settings: dict[str, str | None] | None = None,
+    django_view: DjangoView | None = None,
 ) -> ServerInfo:
     """What a result says about its server; no secrets (origins are masked)."""
     return ServerInfo(
@@ -53,6 +54,7 @@ def server_info(
         version_reported=version_reported,
         version_mismatch=version_mismatch,
         settings=dict(settings or {}),
+        django_view=django_view,
     )
 
 
