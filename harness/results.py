@@ -284,19 +284,32 @@ def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = (
     return target
 
 
-def load_result(path: Path) -> CellResult:
-    """Read a results file; raise :class:`ResultError` naming the file if it is not one."""
+def _read_json(path: Path) -> Any:
+    """The JSON in a results file; :class:`ResultError` for one that is not a regular file or not JSON."""
+    if path.exists() and not path.is_file():
+        raise ResultError(f"{path}: not a readable results file (not a regular file; give a results file or a folder)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ResultError(f"{path}: not a results file (its JSON is nested too deeply to read)") from None
     except (OSError, ValueError) as exc:
         raise ResultError(f"{path}: not a readable results file ({exc})") from None
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        found = data.get("schema_version") if isinstance(data, dict) else None
-        raise ResultError(
-            f"{path}: results schema version {found!r}, this dbcompat reads {SCHEMA_VERSION}; "
-            "run the cell again with this version"
-        )
+
+
+def load_result(path: Path) -> CellResult:
+    """Read a results file; raise :class:`ResultError` naming the file if it is not one."""
+    return _cell_from_file(_read_json(path), path)
+
+
+def _cell_from_file(data: Any, path: Path) -> CellResult:
+    _check_version(data, path, "; run the cell again with this version")
     return _cell_from_json(data, path)
+
+
+def _check_version(data: Any, path: Path, advice: str = "") -> None:
+    found = data.get("schema_version") if isinstance(data, dict) else None
+    if found != SCHEMA_VERSION:
+        raise ResultError(f"{path}: results schema version {found!r}, this dbcompat reads {SCHEMA_VERSION}{advice}")
 
 
 def _cell_from_json(data: dict[str, Any], path: Path) -> CellResult:
@@ -322,19 +335,13 @@ def load_results(paths: Iterable[Path]) -> list[CellResult]:
     for path in paths:
         if path.is_dir():
             results.extend(load_result(file) for file in sorted(path.glob("*.json")))
-        elif _is_merged(path):
-            results.extend(load_merged(path))
+            continue
+        data = _read_json(path)
+        if isinstance(data, dict) and "cells" in data:
+            results.extend(_cells_from_merged(data, path))
         else:
-            results.append(load_result(path))
+            results.append(_cell_from_file(data, path))
     return sorted(results, key=lambda r: r.cell)
-
-
-def _is_merged(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and "cells" in data
 
 
 def merged_document(results: Iterable[CellResult], generated_at: str, partial: str | None = None) -> dict[str, Any]:
@@ -347,13 +354,9 @@ def merged_document(results: Iterable[CellResult], generated_at: str, partial: s
     }
 
 
-def load_merged(path: Path) -> list[CellResult]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ResultError(f"{path}: not a readable results file ({exc})") from None
-    if data.get("schema_version") != SCHEMA_VERSION:
-        raise ResultError(
-            f"{path}: results schema version {data.get('schema_version')!r}, this dbcompat reads {SCHEMA_VERSION}"
-        )
-    return [_cell_from_json(cell, path) for cell in data["cells"]]
+def _cells_from_merged(data: Any, path: Path) -> list[CellResult]:
+    _check_version(data, path)
+    cells = data.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+        raise ResultError(f"{path}: malformed results file (cells: a list of cell results is expected)")
+    return [_cell_from_json(cell, path) for cell in cells]

@@ -366,3 +366,65 @@ def test_counts_of_every_outcome_and_of_none() -> None:
 def test_results_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_result().cell = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        (lambda d: d["checks"][0].update(duration="abc"), "checks.0.duration"),
+        (lambda d: d["checks"][0].update(sql=123), "checks.0.sql"),
+        (lambda d: d["checks"][0].update(errors=[{"exception": 1}]), "checks.0.errors.0"),
+        (lambda d: d["server"].update(settings={"sql_mode": ["a"]}), "server.settings.sql_mode"),
+        (lambda d: d["server"].update(django_view={"version": "ten"}), "server.django_view.version"),
+    ],
+)
+def test_wrong_types_inside_a_file_name_the_field(tmp_path: Path, damage: object, where: str) -> None:
+    data = _valid_data(tmp_path)
+    damage(data)  # type: ignore[operator]
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ResultError, match="malformed results file") as raised:
+        load_result(path)
+    assert str(raised.value).startswith(f"{path}: malformed results file ({where}"), raised.value
+
+
+def test_deeply_nested_json_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    with pytest.raises(ResultError, match="nested too deeply") as raised:
+        load_results([path])
+    assert "\n" not in str(raised.value)
+
+
+def test_a_file_that_is_not_regular_is_never_read() -> None:
+    # /dev/zero would be read until memory runs out.
+    with pytest.raises(ResultError, match="not a regular file"):
+        load_results([Path("/dev/zero")])
+
+
+@pytest.mark.parametrize("cells", [None, "x", [1], {"a": 1}])
+def test_a_merged_file_needs_a_list_of_cells(tmp_path: Path, cells: object) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "cells": cells}), encoding="utf-8")
+    with pytest.raises(ResultError, match="cells: a list of cell results is expected"):
+        load_results([path])
+
+
+@pytest.mark.parametrize("command", ["report", "diff"])
+def test_report_and_diff_refuse_a_malformed_file_with_one_line(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness import cli
+
+    data = _valid_data(tmp_path)
+    data["checks"][0]["duration"] = "abc"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "cell.json").write_text(json.dumps(data), encoding="utf-8")
+    args = (
+        ["report", str(bad), "--output", str(tmp_path / "out")] if command == "report" else ["diff", str(bad), str(bad)]
+    )
+    assert cli.main(args) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "malformed results file (checks.0.duration" in err[0], err
+    assert not (tmp_path / "out").exists()
