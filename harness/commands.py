@@ -134,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
     print(f"results: {args.results}/ ({len(summary.results)} cells, {summary.server_starts} server starts)")
     if summary.partial:
         print(f"dbcompat: {summary.partial}", file=sys.stderr)
+    for server_id, reason in summary.unreachable_urls.items():
+        print(f"dbcompat: server {server_id}, given by URL, could not be reached ({reason})", file=sys.stderr)
     if not args.no_report and summary.results:
         written = write_reports(summary.results, args.results.parent, partial=summary.partial)
         size = written.html.stat().st_size // 1024

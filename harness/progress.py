@@ -32,9 +32,24 @@ class RunSummary:
         outcomes = [check.outcome for result in self.results for check in result.checks]
         if any(r.status is CellStatus.HARNESS_ERROR for r in self.results) or Outcome.HARNESS_ERROR in outcomes:
             return EXIT_HARNESS_ERROR
+        if self.unreachable_urls:
+            return EXIT_HARNESS_ERROR
         if Outcome.DIFFERS in outcomes:
             return EXIT_FINDINGS
         return EXIT_OK
+
+    @property
+    def unreachable_urls(self) -> dict[str, str]:
+        """Servers the user gave by URL whose cells could not reach them: {server id: the first cell's reason}.
+
+        A server by URL is one the user asked for, so not reaching it fails the run; a container that
+        cannot be had on this machine is only "server unavailable".
+        """
+        found: dict[str, str] = {}
+        for result in self.results:
+            if result.status is CellStatus.UNAVAILABLE and result.server.provider == "url":
+                found.setdefault(result.server.id, f"{result.server.origin}: {result.reason}")
+        return found
 
     @property
     def partial(self) -> str | None:

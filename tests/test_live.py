@@ -97,9 +97,16 @@ def test_url_reaching_another_vendor_is_flagged(matrix: Matrix, tmp_path: Path, 
 
 
 def test_unreachable_server_is_unavailable_and_others_still_run(matrix: Matrix, tmp_path: Path) -> None:
+    from harness.errors import EXIT_BAD_INPUT
+
     environ = {**os.environ, "DBCOMPAT_URL_POSTGRES17": "postgres://postgres@127.0.0.1:1/postgres"}
-    results, _ = run(matrix, ["postgres17-psycopg-django52", "sqlite-sqlite3-django52"], tmp_path, environ)
-    by_cell = {r.cell: r for r in results}
+    cells = matrix.select(["postgres17-psycopg-django52", "sqlite-sqlite3-django52"])
+    summary = run_cells(matrix, cells, tmp_path, environ=environ, say=lambda line: None)
+    # The user asked for this server by URL: not reaching it fails the run (exit 2), not only its cells.
+    assert summary.exit_status == EXIT_BAD_INPUT
+    assert list(summary.unreachable_urls) == ["postgres17"]
+    assert summary.unreachable_urls["postgres17"].startswith("DBCOMPAT_URL_POSTGRES17=postgres://postgres@127.0.0.1:1/")
+    by_cell = {r.cell: r for r in summary.results}
     unreachable = by_cell["postgres17-psycopg-django52"]
     assert unreachable.status is CellStatus.UNAVAILABLE
     assert unreachable.reason is not None and unreachable.reason.startswith("cannot connect:")
