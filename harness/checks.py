@@ -237,15 +237,16 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
         base.update(errors=[_redacted(e, secrets) for e in recorder.errors])
     if end.skip is not None:
         return CheckResult(**base, outcome=end.skip[0], reason=end.skip[1])
+    if end.lost is not None:
+        return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=end.lost)
     if end.timed_out is not None:
+        what = "cleaning up after the check" if end.phase == "teardown" else "the check"
         return CheckResult(
             **base,
             outcome=Outcome.HARNESS_ERROR,
-            error=f"the check did not finish within {end.timed_out:g}s (--dbcompat-check-timeout); "
+            error=f"{what} did not finish within {end.timed_out:g}s (--dbcompat-check-timeout); "
             "its statement was cancelled",
         )
-    if end.lost is not None:
-        return CheckResult(**base, outcome=Outcome.HARNESS_ERROR, error=end.lost)
     if isinstance(end.raised, NotApplicable):
         return CheckResult(**base, outcome=Outcome.NOT_APPLICABLE, reason=str(end.raised))
     if isinstance(end.raised, SetupFailed):
@@ -287,18 +288,38 @@ def _redacted(error: ObservedError, secrets: list[str]) -> ObservedError:
 
 
 class Watchdog:
-    """What ``watchdog`` yields: ``fired`` is the limit once it fired."""
+    """What ``watchdog`` yields: ``fired`` is the limit once it fired; ``abandoned`` once the cancel went unanswered."""
 
     fired: float | None = None
+    abandoned: bool = False
 
 
 @contextmanager
-def watchdog(limit: float, cancel: Callable[[], None]) -> Iterator[Watchdog]:
-    """Call ``cancel`` (from a timer thread) if the block is still running after ``limit`` seconds."""
+def watchdog(
+    limit: float,
+    cancel: Callable[[], None],
+    abandon: Callable[[], None] | None = None,
+    grace: float = 10.0,
+) -> Iterator[Watchdog]:
+    """Call ``cancel`` (from a timer thread) if the block is still running after ``limit`` seconds.
+
+    A cancel needs an answer from the server; one that stopped answering gives none. If the block
+    is still running ``grace`` seconds after the cancel, ``abandon`` gives up its connection.
+    """
     dog = Watchdog()
+    done = threading.Event()
+
+    def give_up() -> None:
+        if not done.is_set() and abandon is not None:
+            dog.abandoned = True
+            abandon()
+
+    second = threading.Timer(grace, give_up)
+    second.daemon = True
 
     def bite() -> None:
         dog.fired = limit
+        second.start()  # before cancelling: the cancel itself may hang
         cancel()
 
     timer = threading.Timer(limit, bite)
@@ -307,4 +328,6 @@ def watchdog(limit: float, cancel: Callable[[], None]) -> Iterator[Watchdog]:
     try:
         yield dog
     finally:
+        done.set()
         timer.cancel()
+        second.cancel()

@@ -15,7 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ from harness.fixtures import (  # noqa: F401  (fixtures)
     raw_table,
     tables,
 )
-from harness.results import CheckResult, Outcome
+from harness.results import CheckResult, ObservedError, Outcome
 
 if TYPE_CHECKING:
     from harness.claims import ClaimsTable
@@ -164,29 +164,52 @@ class CellPlugin:
         """Bound every check: past the limit its statement is cancelled and the check ends."""
         if item.get_closest_marker("check") is None:
             return (yield)
+        with self._bounded(item, "call"):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+        """Bound a check's cleanup (dropping its tables may wait on another session's lock) the same way."""
+        if item.get_closest_marker("check") is None or self.session.skip_outcome() is not None:
+            return (yield)  # a cell that did not run its checks has nothing to clean up, nor Django set up
+        with self._bounded(item, "teardown"):
+            return (yield)
+
+    @contextlib.contextmanager
+    def _bounded(self, item: pytest.Item, phase: str) -> Iterator[None]:
         from django.db import connections
 
         from harness.backends import backend_for
 
         limit = self.session.job.check_timeout
         wrapper = connections["default"]  # this thread's connection, the one the check uses
+        vendor = backend_for(self.session.reported_vendor())
 
         def cancel() -> None:
             with contextlib.suppress(Exception):
-                backend_for(self.session.reported_vendor()).cancel(wrapper)
+                vendor.cancel(wrapper)
 
-        with watchdog(limit, cancel) as dog:
+        def abandon() -> None:
+            with contextlib.suppress(Exception):
+                vendor.abandon(wrapper)
+
+        grace = min(limit, self.session.job.connect_timeout)
+        with watchdog(limit, cancel, abandon, grace) as dog:
             try:
-                return (yield)
+                yield
             finally:
-                item.dbcompat_timed_out = dog.fired  # type: ignore[attr-defined]
+                if dog.fired is not None:
+                    item.dbcompat_timed_out = (phase, dog.fired)  # type: ignore[attr-defined]
+                item.dbcompat_abandoned = dog.abandoned or getattr(item, "dbcompat_abandoned", False)  # type: ignore[attr-defined]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
         report: pytest.TestReport = yield
         if item.get_closest_marker("check") is None:
             return report
-        if report.when == "call" or (report.when in ("setup", "teardown") and not report.passed):
+        # A cleanup that timed out is reported even when its retry then passed: it waited on something.
+        cleanup_timed_out = report.when == "teardown" and _timed_out(item, "teardown") is not None
+        if report.when == "call" or (report.when in ("setup", "teardown") and not report.passed) or cleanup_timed_out:
             record = self._record(item, call, report)
             # Plain JSON values: under pytest-xdist the record travels to the controller.
             report.user_properties.append((_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value}))
@@ -210,13 +233,19 @@ class CellPlugin:
             recorder=getattr(item, "dbcompat_recorder", None),
             raised=call.excinfo.value if call.excinfo is not None else None,
             phase=report.when,
-            timed_out=getattr(item, "dbcompat_timed_out", None),
+            timed_out=_timed_out(item, report.when),
             skip=(skip, session.reason) if skip is not None else None,
         )
         if end.skip is None and end.timed_out is None and looks_like_lost_connection(end):
             # A connection error, raised or observed, may be the server going away: then it is no finding.
             lost = session.server_lost(end.check_id, redact(error_text(end), session.secrets))
             end = dataclasses.replace(end, lost=lost)
+        elif end.skip is None and getattr(item, "dbcompat_abandoned", False):
+            # Not even the cancel was answered: a server that stopped answering ends the cell here, so that
+            # the checks after this one do not each wait out the timeout; the finished ones are kept.
+            why = f"the check did not finish within {end.timed_out:g}s and the server did not answer its cancel"
+            lost = session.server_lost(end.check_id, why)
+            end = dataclasses.replace(end, lost=lost) if lost is not None else end
         return judge(end, self.claims, session.target, session.secrets)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -224,6 +253,7 @@ class CellPlugin:
             if name == _RECORD and isinstance(value, dict):
                 record: dict[str, Any] = dict(value)
                 record["outcome"] = Outcome(record["outcome"])
+                record["errors"] = [ObservedError(**error) for error in record.get("errors", [])]
                 self.session.record(report.nodeid, CheckResult(**record))
                 self._progress()
 
@@ -282,3 +312,9 @@ class CellPlugin:
                 )
         if self.written is not None:
             write(f"results: {self.written}")
+
+
+def _timed_out(item: pytest.Item, phase: str) -> float | None:
+    """The limit the watchdog fired at during this phase of the check (call or teardown), if it fired then."""
+    fired = getattr(item, "dbcompat_timed_out", None)
+    return fired[1] if fired is not None and fired[0] == phase else None

@@ -25,6 +25,7 @@ from pathlib import Path
 from harness import __version__
 from harness.cells.job import CellJob
 from harness.cells.job import check_timeout as job_check_timeout
+from harness.cells.job import connect_timeout as job_connect_timeout
 from harness.envs import PROJECT_ROOT, ensure_env, plan_env
 from harness.errors import (
     DbcompatError,
@@ -128,6 +129,7 @@ class _Runner:
         # running at once never share a name and a run's leftovers can be found.
         self.token = (environ.get(RUN_TOKEN_VARIABLE) or new_token())[:8]
         self.check_timeout = check_timeout if check_timeout is not None else job_check_timeout(environ)
+        self.connect_timeout = job_connect_timeout(environ)
         self.stopping = threading.Event()
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
@@ -224,6 +226,7 @@ class _Runner:
             results_dir=results_dir,
             provided=provided,
             progress=self.progress_dir / cell.id,
+            connect_timeout=self.connect_timeout,
         ).write(self.progress_dir / f"{cell.id}.job.json")
         child_environ = {k: v for k, v in self.environ.items() if k != "PYTEST_ADDOPTS"}
         command = [

@@ -141,6 +141,14 @@ def test_a_mysql_note_applies_to_mariadb_and_connector_by_reference() -> None:
         "demo.s", 1, target("mariadb")
     )
     assert on_sqlite.applies_by is None  # only MySQL notes are referred to
+    # Connector/Python's backend replaces Django's MySQL backend wherever the docs speak of it.
+    querysets = ClaimsTable(
+        [Claim("demo.of", "OF.", Source("ref/models/querysets", "select_for_update()"), (Expect("*", True),))],
+        references=REFERENCES,
+    )
+    assert querysets.judge("demo.of", True, target("mysql", "8.4")).applies_by is None
+    via = querysets.judge("demo.of", True, target("mysql", "8.4", driver="connector")).applies_by
+    assert via == "Django's MySQL backend, applied to Connector/Python's backend, which replaces it"
 
 
 def test_an_explanation_goes_with_the_finding_it_explains_only() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,40 @@ def test_server_statement_is_cancelled(
     )
     assert_bounded(checks_of(results), time.monotonic() - began)
     assert done.returncode == 1, done.stdout + done.stderr
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections (the kernel completes the handshake) and never says a word."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)  # never accept()ed: connections wait in the backlog
+        yield sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("cell_id", "url"),
+    [
+        ("postgres17-psycopg-django52", "postgres://postgres@127.0.0.1:{port}/postgres"),
+        ("postgres17-psycopg2-django52", "postgres://postgres@127.0.0.1:{port}/postgres"),
+        ("mariadb106-mysqlclient-django52", "mysql://root@127.0.0.1:{port}/"),
+        ("mariadb106-connector-django52", "mysql://root@127.0.0.1:{port}/"),
+    ],
+)
+def test_a_port_that_never_answers_is_given_up_after_the_connect_timeout(
+    matrix: Matrix, tmp_path: Path, silent_port: int, cell_id: str, url: str
+) -> None:
+    from harness.results import CellStatus
+    from harness.runner import run_cells
+
+    cell = matrix.cell(cell_id)
+    ensure_env(plan_env(cell), os.environ)  # built beforehand: only connecting is timed
+    environ = {**os.environ, cell.server.url_variable: url.format(port=silent_port), "DBCOMPAT_CONNECT_TIMEOUT": "3"}
+    began = time.monotonic()
+    summary = run_cells(matrix, [cell], tmp_path, environ=environ, say=lambda line: None)
+    took = time.monotonic() - began
+    (result,) = summary.results
+    assert result.status is CellStatus.UNAVAILABLE, result.reason
+    assert result.reason is not None and result.reason.startswith("cannot connect:"), result.reason
+    # Unbounded, the drivers waited 131 s to forever; the bound is the connect timeout and a cell's start.
+    assert took < 40, took

@@ -6,6 +6,7 @@ with that reason, the results file is whole and the report renders.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -156,3 +157,76 @@ def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tu
     assert checks["lost.after"]["reason"].startswith("server lost during lost.during")
     report = write_reports(load_results([results]), tmp_path / "report")
     assert "server lost during lost.during" in report.html.read_text()
+
+
+def _stop_all(data: Path, sig: signal.Signals) -> None:
+    """Send ``sig`` to the postmaster and every process it started (its backends included)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    for pid in [postmaster, *map(int, children)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+@pytest.mark.parametrize("driver", ["psycopg", "psycopg2"])
+def test_a_server_that_stops_answering_ends_the_cell_within_the_bounds(
+    matrix: Matrix, tmp_path: Path, doomed_postgres: tuple[int, Path], driver: str
+) -> None:
+    # SIGSTOP: the server's processes freeze, its kernel still accepts connections and acknowledges
+    # what is sent, so neither the statement nor its cancel ever gets an answer.
+    port, data = doomed_postgres
+    cell = matrix.cell(f"postgres15-{driver}-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    project = lost_project(tmp_path)
+    flag, results = tmp_path / "sleeping", tmp_path / "results"
+    child = subprocess.Popen(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            f"--dbcompat-cell={cell.id}",
+            f"--dbcompat-matrix={DEFAULT_MATRIX}",
+            f"--dbcompat-results={results}",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=project,
+        env={
+            **os.environ,
+            "DBCOMPAT_URL_POSTGRES15": f"postgres://postgres@127.0.0.1:{port}/postgres",
+            "DBCOMPAT_CHECK_TIMEOUT": "3",
+            "DBCOMPAT_CONNECT_TIMEOUT": "3",
+            "DOOMED_SIGNAL": str(flag),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), "the check never started"
+        time.sleep(0.3)  # into pg_sleep
+        _stop_all(data, signal.SIGSTOP)
+        stopped = time.monotonic()
+        # The bound: the check timeout, the cancel's grace, then connecting (asking whether the server
+        # answers, the check's cleanup, dropping the database) each given up after the connect timeout.
+        output, _ = child.communicate(timeout=90)
+        took = time.monotonic() - stopped
+    finally:
+        _stop_all(data, signal.SIGCONT)
+        if child.poll() is None:
+            child.kill()
+    assert took < 60, (took, output)
+    (written,) = results.glob("*.json")
+    result = json.loads(written.read_text())
+    checks = {c["id"]: c for c in result["checks"]}
+    assert result["status"] == "harness error", output
+    expected = "server lost during lost.during: the check did not finish within 3s and the server did not answer"
+    assert result["reason"].startswith(expected), result["reason"]
+    # The check that finished before is kept; the one after ends at once with the reason.
+    assert checks["lost.before"]["outcome"] == "no claim" and checks["lost.before"]["observed"] == 1
+    assert checks["lost.during"]["outcome"] == "harness error" and checks["lost.during"]["error"].startswith(expected)
+    assert checks["lost.after"]["outcome"] == "harness error"
+    assert checks["lost.after"]["reason"].startswith(expected)

@@ -83,6 +83,24 @@ class Backend:
         """Whether a database other sessions still hold can be dropped (a check's stuck thread)."""
         return False
 
+    def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:
+        """Django OPTIONS bounding a connection of driver ``module``: connecting, and each read where it can."""
+        return {}
+
+    def abandon(self, wrapper: Any) -> None:
+        """Give up a connection whose statement neither finished nor answered its cancel: shut its socket,
+        so that the read waiting on it fails at once, from another thread."""
+        import os
+        import socket
+
+        raw = wrapper.connection
+        fileno = getattr(raw, "fileno", None)
+        if raw is None or not callable(fileno):
+            return
+        # shutdown() acts on the socket itself, whichever descriptor names it; the duplicate is ours to close.
+        with socket.socket(fileno=os.dup(fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+
     def cancel(self, wrapper: Any) -> None:
         """Cancel the statement running on a Django connection, from another thread."""
         raw = wrapper.connection

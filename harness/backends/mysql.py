@@ -43,6 +43,15 @@ class MySQL(Backend):
             return "mariadb" if "mariadb" in version_reported.lower() else "mysql"
         return self.vendor
 
+    def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:
+        if module == "MySQLdb":
+            # mysqlclient: connect_timeout covers the handshake; read_timeout and write_timeout each socket wait.
+            return {"connect_timeout": round(connect), "read_timeout": round(read), "write_timeout": round(read)}
+        if module == "mysql.connector":
+            # Connector/Python's connection_timeout is the socket timeout of connecting and of every read.
+            return {"connection_timeout": round(read)}
+        return {}
+
     def container(self, password: str) -> ContainerRecipe:
         return ContainerRecipe(
             "testcontainers.community.mysql",

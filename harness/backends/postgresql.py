@@ -28,6 +28,32 @@ class PostgreSQL(Backend):
         "default_transaction_isolation": "SHOW default_transaction_isolation",
     }
 
+    def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:
+        # libpq's connect_timeout (whole seconds, at least 2) covers the handshake too; libpq has no read
+        # timeout, so a statement on a server that stopped answering is ended by abandon().
+        return {"connect_timeout": max(2, round(connect))}
+
+    def cancel(self, wrapper: Any) -> None:
+        raw = wrapper.connection
+        if raw is None:
+            return
+        # psycopg 3.2+'s cancel_safe() waits in Python, bounded, without holding the GIL (libpq 17's
+        # non-blocking cancel). psycopg2's cancel() holds the GIL in libpq's PQcancel until the server
+        # answers, which one that stopped answering never does, so nothing else (not even abandoning
+        # the connection) could run: it cancels by pg_cancel_backend() from a second connection, whose
+        # waits release the GIL and whose connecting is bounded by connect_timeout.
+        safe = getattr(raw, "cancel_safe", None)
+        if callable(safe):
+            safe(timeout=10.0)
+            return
+        pid = raw.get_backend_pid()
+        other = wrapper.get_new_connection(wrapper.get_connection_params())
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_cancel_backend(%s)", (pid,))
+        finally:
+            other.close()
+
     def container(self, password: str) -> ContainerRecipe:
         return ContainerRecipe(
             "testcontainers.community.postgres",

@@ -25,6 +25,9 @@ from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 # A cell's whole wait for one check: past it the check's statement is cancelled.
 DEFAULT_CHECK_TIMEOUT = 60.0
 CHECK_TIMEOUT_VARIABLE = "DBCOMPAT_CHECK_TIMEOUT"
+# Connecting to a server, a silent one included, gives up after this long.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+CONNECT_TIMEOUT_VARIABLE = "DBCOMPAT_CONNECT_TIMEOUT"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class CellJob:
     provided: ProvidedServer | None = None
     unavailable: str | None = None  # why there is no server, when there is none
     progress: Path | None = None  # where "done total" goes, for a runner's live display
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
 
     def write(self, path: Path) -> Path:
         """The job as a file only its owner reads (it holds the server's password)."""
@@ -58,6 +62,7 @@ class CellJob:
             "provided": provided,
             "unavailable": self.unavailable,
             "progress": str(self.progress) if self.progress else None,
+            "connect_timeout": self.connect_timeout,
         }
 
     @staticmethod
@@ -77,6 +82,7 @@ class CellJob:
                 provided=provided,
                 unavailable=data["unavailable"],
                 progress=Path(data["progress"]) if data["progress"] else None,
+                connect_timeout=float(data["connect_timeout"]),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{path}: not a cell job dbcompat wrote ({type(exc).__name__}: {exc})") from None
@@ -85,6 +91,11 @@ class CellJob:
 def check_timeout(environ: Mapping[str, str]) -> float:
     raw = environ.get(CHECK_TIMEOUT_VARIABLE)
     return DEFAULT_CHECK_TIMEOUT if raw is None else seconds_from(CHECK_TIMEOUT_VARIABLE, raw, "60")
+
+
+def connect_timeout(environ: Mapping[str, str]) -> float:
+    raw = environ.get(CONNECT_TIMEOUT_VARIABLE)
+    return DEFAULT_CONNECT_TIMEOUT if raw is None else seconds_from(CONNECT_TIMEOUT_VARIABLE, raw, "10")
 
 
 def job_from_environment(
@@ -104,5 +115,6 @@ def job_from_environment(
         results_dir=results_dir,
         provided=provided,
         unavailable=unavailable,
+        connect_timeout=connect_timeout(environ),
     )
     return job, pool

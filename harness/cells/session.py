@@ -199,6 +199,12 @@ class CellSession:
             **self.provided.settings,
             "TEST": {"NAME": name},
         }
+        # Every connection the harness opens is bounded: connecting (a silent port, a stopped server) and,
+        # where the driver can, each read, which outlasts the check timeout so that cancelling comes first.
+        bounds = self.backend.timeout_options(
+            self.cell.driver.module, self.job.connect_timeout, self.job.check_timeout + self.job.connect_timeout
+        )
+        database["OPTIONS"] = {**bounds, **self.provided.settings.get("OPTIONS", {})}
         if self.backend.throwaway_is_user:
             self._throwaway_password = f"Dbc_{new_token()}{new_token()}"
             self._secrets.append(self._throwaway_password)
@@ -213,9 +219,19 @@ class CellSession:
         return self.backend.admin_database(self.provided.settings, self.provided.admin_name)
 
     def _admin_connection(self) -> Any:
-        """A connection outside Django's registry, as the URL's own user and database."""
+        """A connection outside Django's registry, as the URL's own user and database.
+
+        It only ever runs short statements (reading the version, creating and dropping the throwaway
+        database, asking whether the server still answers), so each of its reads is bounded by the
+        connect timeout: a server that accepts connections but never answers is given up on quickly.
+        """
         assert self.provided is not None
-        return admin_connection(self.backend, self.provided)
+        wrapper = admin_connection(self.backend, self.provided)
+        quick = self.backend.timeout_options(
+            self.cell.driver.module, self.job.connect_timeout, self.job.connect_timeout
+        )
+        wrapper.settings_dict["OPTIONS"] = {**wrapper.settings_dict.get("OPTIONS", {}), **quick}
+        return wrapper
 
     def _read_server_version(self) -> None:
         from django.db import NotSupportedError, connections

@@ -186,6 +186,8 @@ class Reference:
             return False
         if self.driver is not None and target.driver != self.driver:
             return False
+        if not self.sections:
+            return True
         return claim.source.page == "ref/databases" and claim.source.section.startswith(self.sections)
 
 

@@ -16,9 +16,11 @@ REFERENCES = [
         sections=("MySQL notes",),
         vendor="mariadb",
     ),
+    # Every claim Django's docs make about a MySQL or MariaDB server is one about Django's MySQL backend,
+    # wherever it is written (the MySQL notes, select_for_update() in the QuerySet reference, ...).
     Reference(
-        label="Django's MySQL backend notes, applied to Connector/Python's backend, which replaces it",
-        sections=("MySQL notes",),
+        label="Django's MySQL backend, applied to Connector/Python's backend, which replaces it",
+        sections=(),
         driver="connector",
     ),
 ]
