@@ -27,13 +27,16 @@ def test_iterator_server_side(
     from django.db import transaction
 
     sql = backend.open_cursors_sql()
-    tables(Person)
-    Person.objects.bulk_create([Person(name=f"p{n}") for n in range(5)])
+    with check.step(f"create the table {Person._meta.db_table} and 5 rows"):
+        tables(Person)
+        for n in range(5):
+            Person.objects.create(name=f"p{n}")
 
     def open_while_iterating() -> int:
+        # In a transaction, as the docs advise with server-side cursors: it closes them when it ends.
         with transaction.atomic():
             iterator = Person.objects.iterator(chunk_size=2)
-            next(iterator)
+            next(iterator)  # the first chunk: the cursor is open now, and the rest still on the server
             with connection.cursor() as cursor:
                 cursor.execute(sql)
                 count = int(cursor.fetchone()[0])

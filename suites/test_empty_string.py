@@ -28,9 +28,10 @@ FLAG = "interprets_empty_strings_as_nulls"
 
 
 @pytest.fixture
-def saved(tables: CreateTables) -> Blankable:
-    tables(Blankable)
-    return cast(Blankable, Blankable.objects.create(id=1, text=""))
+def saved(check: CheckRecorder, tables: CreateTables) -> Blankable:
+    with check.step(f"create the table {Blankable._meta.db_table} and a row with text ''"):
+        tables(Blankable)
+        return cast(Blankable, Blankable.objects.create(id=1, text=""))
 
 
 @pytest.mark.check("empty-string.stored_as_null")
@@ -63,15 +64,9 @@ def test_filter_isnull(check: CheckRecorder, saved: Blankable) -> None:
 
 @pytest.mark.check("empty-string.not_null_accepts_empty")
 def test_not_null_accepts_empty(check: CheckRecorder, tables: CreateTables) -> None:
-    from django.db import transaction
-
-    tables(Blankable)
-
-    def save() -> None:
-        with transaction.atomic():
-            Blankable.objects.create(id=2, text="x", required="")
-
-    check.observe(outcome_of(save))
+    with check.step(f"create the table {Blankable._meta.db_table}"):
+        tables(Blankable)
+    check.observe(outcome_of(lambda: Blankable.objects.create(id=2, text="x", required="")))
 
 
 @pytest.mark.check("empty-string.flag")

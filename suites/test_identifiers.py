@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 LONG_NAME = "dbcompat_a_table_name_of_forty_character"  # 40 characters
 
 
-def created_table(connection: BaseDatabaseWrapper, tables: CreateTables, db_table: str) -> str:
+def created_table(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables, db_table: str) -> str:
     """Create a model's table and return the name the server lists for it (the only new one)."""
-    with connection.cursor() as cursor:
+    with check.step("list the tables there are before"), connection.cursor() as cursor:
         before: set[str] = set(connection.introspection.table_names(cursor))
     tables(check_model("Named", {}, db_table=db_table))
     with connection.cursor() as cursor:
@@ -36,7 +36,7 @@ def created_table(connection: BaseDatabaseWrapper, tables: CreateTables, db_tabl
 @pytest.mark.check("identifiers.long_table_name")
 def test_long_table_name(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
     assert len(LONG_NAME) == 40
-    name = created_table(connection, tables, LONG_NAME)
+    name = created_table(check, connection, tables, LONG_NAME)
     check.note("table", name)
     check.flag("max_name_length", connection.ops.max_name_length())
     check.observe(len(name))
@@ -44,9 +44,9 @@ def test_long_table_name(check: CheckRecorder, connection: BaseDatabaseWrapper, 
 
 @pytest.mark.check("identifiers.quoted_db_table")
 def test_quoted_db_table(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
-    check.observe(created_table(connection, tables, '"name_left_in_lowercase"'))
+    check.observe(created_table(check, connection, tables, '"name_left_in_lowercase"'))
 
 
 @pytest.mark.check("identifiers.mixed_case_table")
 def test_mixed_case_table(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
-    check.observe(created_table(connection, tables, "DbCompat_Mixed"))
+    check.observe(created_table(check, connection, tables, "DbCompat_Mixed"))

@@ -7,8 +7,10 @@
 - ``lobs.returning_into_off``: whether a row saved with OPTIONS use_returning_into False gets its pk.
 - ``lobs.type_named_fields``: what saving a model whose fields are named date, timestamp, number and
   float does.
-- ``postgresql-binding.server_side_binding``: what ``SET lock_timeout = %s`` with a parameter does, by
-  default and with OPTIONS server_side_binding.
+- ``postgresql-binding.server_side_binding``: whether ``SET lock_timeout = %s`` with a parameter behaves the
+  same by default and with OPTIONS server_side_binding (what each did, the lock_timeout it read back or
+  the error, is kept with the result). A server refuses a parameter in SET, so the statement tells a
+  value bound by the client from one sent to the server.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ def test_distinct_with_text(check: CheckRecorder, tables: CreateTables) -> None:
     from django.db import models
 
     Note = check_model("Note", {"title": models.CharField(max_length=20), "body": models.TextField()})
-    tables(Note)
-    Note.objects.create(title="a", body="x")
-    Note.objects.create(title="a", body="x")
+    with check.step(f"create the table {Note._meta.db_table} and two equal rows"):
+        tables(Note)
+        Note.objects.create(title="a", body="x")
+        Note.objects.create(title="a", body="x")
     check.observe(
         {
             "distinct": value_or_error(lambda: len(list(Note.objects.distinct()))),
@@ -56,11 +59,12 @@ def test_index_on_text(check: CheckRecorder, connection: BaseDatabaseWrapper, ta
         {"body": models.TextField()},
         indexes=[models.Index(fields=["body"], name="dbcompat_text_idx")],
     )
+    # Creating the table is what is observed: a server that cannot index the column refuses it.
     created = outcome_of(lambda: tables(Indexed))
     check.note("create_table", created)
     exists = False
     if created == "ok":
-        with connection.cursor() as cursor:
+        with check.step("read the table's indexes"), connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, Indexed._meta.db_table)
         exists = any(info["columns"] == ["body"] and info["index"] for info in constraints.values())
     flag = connection.features.supports_index_on_text_field
@@ -82,6 +86,7 @@ def test_type_named_fields(check: CheckRecorder, tables: CreateTables) -> None:
         },
     )
 
+    # Creating the table (what migrate does) and saving a row are both what is observed.
     def save() -> None:
         tables(Typed)
         Typed.objects.create(date=date(2024, 1, 15), timestamp=1, number=2, float=3.5)
@@ -96,18 +101,22 @@ def test_server_side_binding(
     option = backend.server_side_binding_options()
 
     def set_with_parameter(wrapper: BaseDatabaseWrapper) -> str:
-        def run() -> None:
+        def run() -> str:
             with wrapper.cursor() as cursor:
                 cursor.execute("SET lock_timeout = %s", ["2s"])
+                cursor.execute("SHOW lock_timeout")
+                return str(cursor.fetchone()[0])
 
-        return outcome_of(run)
+        return value_or_error(run)
 
-    check.observe(
-        {
-            "default": set_with_parameter(configured_connection()),
-            "server_side_binding": set_with_parameter(configured_connection(OPTIONS=option)),
-        }
-    )
+    behaviours: dict[str, str] = {}
+    for name, options in (("default", {}), ("server_side_binding", option)):
+        with check.step(f"open a connection with OPTIONS {options!r}"):
+            wrapper = configured_connection(OPTIONS=options)
+            wrapper.ensure_connection()
+        behaviours[name] = set_with_parameter(wrapper)
+        check.note(f"SET lock_timeout = %s, then SHOW lock_timeout ({name})", behaviours[name])
+    check.observe(behaviours["default"] == behaviours["server_side_binding"])
 
 
 @pytest.mark.check("lobs.text_primary_key")
@@ -116,6 +125,7 @@ def test_text_primary_key(check: CheckRecorder, tables: CreateTables) -> None:
 
     Keyed = check_model("TextKeyed", {"key": models.TextField(primary_key=True)})
 
+    # Creating the table and saving a row are both what is observed: either may be refused.
     def save() -> None:
         tables(Keyed)
         Keyed.objects.create(key="a")
@@ -132,8 +142,11 @@ def test_returning_into_off(
     from suites.models import Person
 
     options = backend.returning_into_off_options()
-    tables(Person)
-    wrapper = configured_connection(OPTIONS=options)
+    with check.step(f"create the table {Person._meta.db_table}"):
+        tables(Person)
+    with check.step(f"open a connection with OPTIONS {options!r}"):
+        wrapper = configured_connection(OPTIONS=options)
+        wrapper.ensure_connection()
     connections[wrapper.alias] = wrapper  # so the ORM can use it, in this thread
     try:
         saved = Person.objects.using(wrapper.alias).create(name="returned")

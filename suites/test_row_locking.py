@@ -14,25 +14,33 @@ And:
 
 - ``row-locking.outside_transaction``: what ``select_for_update()`` does in autocommit mode.
 - ``row-locking.with_limit``: what ``select_for_update()`` with a slice (LIMIT) does in a transaction.
+
+The table, its rows, the lock-wait bound, the transaction and the other connection's lock are setup
+steps: if one fails the check ends a harness error naming it, so a lock that was never taken cannot
+pass for what NOWAIT or SKIP LOCKED did. Each transaction a check opens is rolled back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 from harness.checks import CheckRecorder
 from harness.fixtures import held_in_other_connection
 from suites.models import Lockable
-from suites.outcomes import class_name, outcome_of, value_or_error
+from suites.outcomes import outcome_of, value_or_error
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     from harness.backends import Backend
     from harness.fixtures import CreateTables
+
+T = TypeVar("T")
 
 OPTIONS: dict[str, tuple[dict[str, object], str]] = {
     "nowait": ({"nowait": True}, "has_select_for_update_nowait"),
@@ -45,13 +53,42 @@ LOCK_WAIT = 3  # seconds any statement may wait for a row lock
 
 @pytest.fixture
 def rows(tables: CreateTables, connection: BaseDatabaseWrapper, backend: Backend, check: CheckRecorder) -> None:
-    tables(Lockable)
-    Lockable.objects.bulk_create([Lockable(pk=pk, name=name) for pk, name in ((1, "a"), (2, "b"), (3, "c"))])
+    with check.step(f"create the table {Lockable._meta.db_table} and its rows 1, 2 and 3"):
+        tables(Lockable)
+        for pk, name in ((1, "a"), (2, "b"), (3, "c")):
+            Lockable.objects.create(pk=pk, name=name)
     bound = backend.lock_timeout_sql(LOCK_WAIT)
     if bound:
-        with connection.cursor() as cursor:
+        with check.step(f"bound this session's lock waits to {LOCK_WAIT}s"), connection.cursor() as cursor:
             cursor.execute(bound)
     check.note("lock_wait_bound_seconds", LOCK_WAIT)
+
+
+def in_transaction(check: CheckRecorder, observe: Callable[[], T]) -> T:
+    """``observe()`` inside a transaction (begun as a setup step), which is then rolled back."""
+    from django.db import transaction
+
+    stack = contextlib.ExitStack()
+    with check.step("begin a transaction"):
+        stack.enter_context(transaction.atomic())
+    with stack:
+        observed = observe()
+        # Nothing the check did is kept; a transaction an error aborted (PostgreSQL) ends cleanly too.
+        transaction.set_rollback(True)
+    return observed
+
+
+@contextlib.contextmanager
+def row_one_locked_elsewhere(check: CheckRecorder, backend: Backend) -> Iterator[None]:
+    """Row 1 locked by a transaction on a second connection while the block runs (setup steps both ways)."""
+    stack = contextlib.ExitStack()
+    with check.step("lock row 1 with select_for_update() in a transaction on another connection"):
+        stack.enter_context(held_in_other_connection(lock_row_one, check, backend.lock_timeout_sql(LOCK_WAIT)))
+    try:
+        yield
+    finally:
+        with check.step("end the other connection's transaction"):
+            stack.close()
 
 
 def lock_row_one() -> None:
@@ -67,15 +104,9 @@ def test_flag(check: CheckRecorder, connection: BaseDatabaseWrapper, option: str
 @pytest.mark.parametrize("option", list(OPTIONS))
 @pytest.mark.check("row-locking.{option}.use")
 def test_use(check: CheckRecorder, connection: BaseDatabaseWrapper, rows: None, option: str) -> None:
-    from django.db import transaction
-
     kwargs, flag = OPTIONS[option]
-
-    def use() -> None:
-        with transaction.atomic():
-            list(Lockable.objects.select_for_update(**kwargs).filter(pk=1))
-
-    observed = outcome_of(use)
+    queryset = Lockable.objects.select_for_update(**kwargs).filter(pk=1)
+    observed = in_transaction(check, lambda: outcome_of(lambda: list(queryset)))
     supported = getattr(connection.features, flag)
     # Where Django has no SELECT ... FOR UPDATE at all, the option flag promises nothing.
     agrees = (observed == "ok") == supported if connection.features.has_select_for_update else None
@@ -84,34 +115,25 @@ def test_use(check: CheckRecorder, connection: BaseDatabaseWrapper, rows: None, 
 
 
 @pytest.mark.check("row-locking.nowait.contended")
-def test_nowait_contended(check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, rows: None) -> None:
-    from django.db import transaction
+def test_nowait_contended(check: CheckRecorder, backend: Backend, rows: None) -> None:
+    queryset = Lockable.objects.select_for_update(nowait=True).filter(pk=1)
 
-    raised = None
-    with held_in_other_connection(lock_row_one, check, backend.lock_timeout_sql(LOCK_WAIT)):
+    def timed() -> tuple[str, float]:
         started = time.monotonic()
-        try:
-            with transaction.atomic():
-                list(Lockable.objects.select_for_update(nowait=True).filter(pk=1))
-        except Exception as exc:
-            raised = class_name(exc)
-        waited = time.monotonic() - started
+        outcome = outcome_of(lambda: list(queryset))
+        return outcome, time.monotonic() - started
+
+    with row_one_locked_elsewhere(check, backend):
+        outcome, waited = in_transaction(check, timed)
     check.note("waited_seconds", round(waited, 3))
-    check.observe({"raised": raised, "at_once": waited < 1.0})
+    check.observe({"raised": None if outcome == "ok" else outcome, "at_once": waited < 1.0})
 
 
 @pytest.mark.check("row-locking.skip_locked.contended")
 def test_skip_locked_contended(check: CheckRecorder, backend: Backend, rows: None) -> None:
-    from django.db import transaction
-
-    def skip_locked() -> list[int]:
-        with transaction.atomic():
-            return list(
-                Lockable.objects.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
-            )
-
-    with held_in_other_connection(lock_row_one, check, backend.lock_timeout_sql(LOCK_WAIT)):
-        observed = value_or_error(skip_locked)
+    queryset = Lockable.objects.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+    with row_one_locked_elsewhere(check, backend):
+        observed = in_transaction(check, lambda: value_or_error(lambda: list(queryset)))
     check.observe(observed)
 
 
@@ -122,13 +144,8 @@ def test_outside_transaction(check: CheckRecorder, rows: None) -> None:
 
 @pytest.mark.check("row-locking.with_limit")
 def test_with_limit(check: CheckRecorder, connection: BaseDatabaseWrapper, rows: None) -> None:
-    from django.db import transaction
-
-    def limited() -> None:
-        with transaction.atomic():
-            list(Lockable.objects.select_for_update().order_by("pk")[:1])
-
-    observed = outcome_of(limited)
+    queryset = Lockable.objects.select_for_update().order_by("pk")[:1]
+    observed = in_transaction(check, lambda: outcome_of(lambda: list(queryset)))
     supported = connection.features.supports_select_for_update_with_limit
     agrees = (observed == "ok") == supported if connection.features.has_select_for_update else None
     check.flag("supports_select_for_update_with_limit", supported, agrees=agrees)

@@ -4,6 +4,9 @@
 - ``smoke.model_round_trip``: the name a model saved with non-ASCII text reads back with.
 - ``smoke.server_version``: the server version Django parsed (``connection.get_database_version()``),
   or the exception class where the backend does not implement it.
+- ``smoke.bulk_create``: how many rows ``bulk_create()`` of three objects saved, or the error. Django
+  6.0+ sizes its batches from the SQLite library's limits (``Connection.getlimit()``), which a
+  DB-API module other than the standard library's may lack.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pytest
 
 from harness.checks import CheckRecorder
 from suites.models import Person
+from suites.outcomes import value_or_error
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -31,7 +35,8 @@ def test_round_trip(check: CheckRecorder, connection: BaseDatabaseWrapper) -> No
 
 @pytest.mark.check("smoke.model_round_trip")
 def test_model_round_trip(check: CheckRecorder, tables: CreateTables) -> None:
-    tables(Person)
+    with check.step(f"create the table {Person._meta.db_table}"):
+        tables(Person)
     saved = Person.objects.create(name="Zoë Ångström")
     check.observe(Person.objects.get(pk=saved.pk).name)
 
@@ -44,3 +49,10 @@ def test_server_version(check: CheckRecorder, connection: BaseDatabaseWrapper) -
         check.observe_exception(exc)
         return
     check.observe(".".join(str(part) for part in version))
+
+
+@pytest.mark.check("smoke.bulk_create")
+def test_bulk_create(check: CheckRecorder, tables: CreateTables) -> None:
+    with check.step(f"create the table {Person._meta.db_table}"):
+        tables(Person)
+    check.observe(value_or_error(lambda: len(Person.objects.bulk_create([Person(name=n) for n in "abc"]))))

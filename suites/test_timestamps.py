@@ -41,38 +41,44 @@ def shift(
     connection: BaseDatabaseWrapper,
     backend: Backend,
     raw_table: Callable[[str, str], None],
-) -> int | str:
+) -> int:
+    """The instant the column holds minus the one written, in seconds.
+
+    What the docs speak of (both MySQL and Django converting the value) shows in the shift alone, so
+    every statement is a step: a failure anywhere, the ORM's write included, ends the check a harness
+    error naming the step, and is never taken for a shift.
+    """
     from django.test import override_settings
 
     table = LegacyStamp._meta.db_table
     ddl = backend.legacy_timestamp_table_sql(table)
-    raw_table(table, ddl)
+    session_sql = backend.session_time_zone_sql(SESSION_OFFSET)
+    with check.step(f"create the legacy table {table}"):
+        raw_table(table, ddl)
     check.note("session_time_zone", SESSION_OFFSET)
     check.note("TIME_ZONE", DJANGO_TIME_ZONE)
     check.note("USE_TZ", use_tz)
     written = INSTANT if use_tz else INSTANT.astimezone(ZoneInfo(DJANGO_TIME_ZONE)).replace(tzinfo=None)
 
-    def write() -> None:
-        # A fresh connection under the settings, then the legacy session time zone.
-        connection.close()
-        with override_settings(USE_TZ=use_tz, TIME_ZONE=DJANGO_TIME_ZONE):
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(backend.session_time_zone_sql(SESSION_OFFSET))
+    # A fresh connection under the settings, then the legacy session time zone.
+    connection.close()
+    with override_settings(USE_TZ=use_tz, TIME_ZONE=DJANGO_TIME_ZONE):
+        try:
+            step = f"open a connection and set its session time zone to {SESSION_OFFSET}"
+            with check.step(step), connection.cursor() as cursor:
+                cursor.execute(session_sql)
+            with check.step(f"write {written.isoformat()} through the ORM (USE_TZ = {use_tz})"):
                 LegacyStamp.objects.create(id=1, **{column: written})
-            finally:
-                connection.close()
-
-    def held() -> int:
-        write()
-        with connection.cursor() as cursor:
+        finally:
+            connection.close()
+    try:
+        with check.step("read the instant the column holds, in a UTC session"), connection.cursor() as cursor:
             cursor.execute(backend.utc_session_sql())
             cursor.execute(backend.epoch_sql(connection.ops.quote_name(table), column))
             (epoch,) = cursor.fetchone()
+    finally:
         connection.close()  # leave no session time zone behind
-        return round(float(epoch) - INSTANT.timestamp())
-
-    return value_or_error(held)
+    return round(float(epoch) - INSTANT.timestamp())
 
 
 @pytest.mark.check("timestamp-use-tz.timestamp_shift")

@@ -420,3 +420,126 @@ def test_readme_lists_every_published_check() -> None:
         for check_id in re.findall(r'@pytest\.mark\.check\("([^"]+)"\)', path.read_text(encoding="utf-8")):
             shown = check_id.replace("{option}", "{nowait,skip_locked,of,no_key}")
             assert f"`{shown}`" in text, f"README's check list lacks {check_id}"
+
+
+def _judged(check_id: str, observed: object, **cell: str) -> tuple[Outcome, object, str | None]:
+    judgement = CLAIMS.judge(check_id, observed, target(**cell))
+    return judgement.outcome, judgement.expected, judgement.explanation.source if judgement.explanation else None
+
+
+def test_a_corrupted_timestamp_is_judged_as_changed_not_by_how_much() -> None:
+    # The MySQL notes say the values are corrupted, not by how much: any shift is what they claim.
+    for shift in (-7200, 3600, 1):
+        assert _judged("timestamp-use-tz.timestamp_shift", shift)[0] is Outcome.AS_DOCUMENTED
+    outcome, expected, _ = _judged("timestamp-use-tz.timestamp_shift", 0)
+    assert outcome is Outcome.DIFFERS
+    assert expected == {"not": 0}
+    assert _judged("timestamp-use-tz.timestamp_shift", 0, vendor="mysql", server="9.7.4")[0] is Outcome.DIFFERS
+
+
+def test_truncation_in_strict_mode_is_judged_as_an_error_of_any_database_class() -> None:
+    # "escalates warnings into errors": any database error, whichever class the driver's maps to.
+    for observed in ("django.db.utils.DataError", "django.db.utils.OperationalError", "django.db.utils.DatabaseError"):
+        assert _judged("fields.overlong_string", observed)[0] is Outcome.AS_DOCUMENTED
+    assert _judged("fields.overlong_string", "ok")[0] is Outcome.DIFFERS
+    assert _judged("fields.overlong_string", "ok", vendor="postgresql", server="15.20", driver="psycopg")[0] is (
+        Outcome.NO_CLAIM
+    )
+
+
+@pytest.mark.parametrize(
+    ("check_id", "observed", "cell"),
+    [
+        # The SQLite decimal notes say nothing of the other backends.
+        ("fields.decimal_sum", True, {"vendor": "postgresql", "server": "15.20", "driver": "psycopg"}),
+        ("fields.decimal_sum", True, {"vendor": "mariadb"}),
+        # "may be encountered" claims neither an error nor its absence.
+        ("lobs.type_named_fields", "ok", {"vendor": "oracle", "server": "23.0", "driver": "oracledb"}),
+        # The MySQL notes forbid only unique=True on a TextField; an Index is the Oracle notes' claim alone.
+        ("lobs.index_on_text", False, {"vendor": "mysql", "server": "9.7.4"}),
+        # For SQLite and non-ASCII strings the icontains docs only point to the note on exact matches.
+        (
+            "collation.icontains_non_ascii",
+            {"ascii": True, "non-ascii": False},
+            {"vendor": "sqlite", "server": "3.45.1"},
+        ),
+        # The docs say nothing of what the option does with psycopg 3 in this check.
+        ("postgresql-binding.server_side_binding", False, {"vendor": "postgresql", "driver": "psycopg"}),
+    ],
+)
+def test_what_the_docs_do_not_say_is_no_claim(check_id: str, observed: object, cell: dict[str, str]) -> None:
+    assert _judged(check_id, observed, **cell)[0] is Outcome.NO_CLAIM
+
+
+def test_sqlite_decimal_sum_is_claimed() -> None:
+    assert _judged("fields.decimal_sum", False, vendor="sqlite", server="3.45.1")[0] is Outcome.AS_DOCUMENTED
+
+
+def test_an_ignored_option_is_judged_as_the_same_behaviour_either_way() -> None:
+    cell = {"vendor": "postgresql", "server": "15.20", "driver": "psycopg2", "driver_version": "2.9.10"}
+    assert _judged("postgresql-binding.server_side_binding", True, **cell)[0] is Outcome.AS_DOCUMENTED
+    assert _judged("postgresql-binding.server_side_binding", False, **cell)[0] is Outcome.DIFFERS
+
+
+@pytest.mark.parametrize(
+    ("django", "documented"),
+    [("4.2.30", "utf8_general_ci"), ("5.2.19", "utf8mb4_0900_ai_ci"), ("6.1.3", "utf8mb4_0900_ai_ci")],
+)
+def test_the_documented_default_collation_is_the_claims_own(django: str, documented: str) -> None:
+    from harness.claims.collation import documented_default
+
+    # The check asks the server about the very name the claim of that Django version expects.
+    assert documented_default(Version(django)) == documented
+    assert _judged("collation.default", documented, django=django)[0] is Outcome.AS_DOCUMENTED
+
+
+@pytest.mark.parametrize(
+    ("check_id", "observed", "cell", "source"),
+    [
+        ("typecasting.raw_eq_one", [], {"vendor": "mysql", "server": "9.7.4"}, "MySQL 8.4 Reference Manual"),
+        ("typecasting.raw_eq_one", [], {}, "MariaDB Server documentation, Type Conversion"),
+        ("collation.default", "utf8mb4_general_ci", {}, "MariaDB Server documentation, Setting Character Sets"),
+        ("collation.default", "utf8mb4_uca1400_ai_ci", {"server": "11.8.9"}, "MariaDB 11.4.5 Release Notes"),
+        (
+            "collation.default",
+            "utf8mb3_uca1400_ai_ci",
+            {"server": "11.8.9", "django": "4.2.30"},
+            "MariaDB Server documentation, Setting Character Sets",
+        ),
+        ("collation.db_collation_case_sensitive", "django.db.utils.OperationalError", {}, "MariaDB 11.4.5"),
+        ("fields.text_unique", "ok", {}, "MariaDB Server documentation, BLOB"),
+        ("fields.datetime_microseconds", 0, {"driver": "connector"}, "MySQL Connector/Python source"),
+        ("storage-engines.myisam_savepoint", 2, {}, "MariaDB Server documentation, SAVEPOINT"),
+    ],
+)
+def test_findings_carry_the_servers_own_explanation(
+    check_id: str, observed: object, cell: dict[str, str], source: str
+) -> None:
+    outcome, _, explained_by = _judged(check_id, observed, **cell)
+    assert outcome is Outcome.DIFFERS
+    assert explained_by is not None and explained_by.startswith(source), explained_by
+
+
+@pytest.mark.parametrize(
+    ("check_id", "observed", "cell"),
+    [
+        # MariaDB 11.x sends no "5.5.5-" prefix: Connector/Python would not drop microseconds for that reason.
+        ("fields.datetime_microseconds", 0, {"server": "11.8.9", "driver": "connector"}),
+        ("fields.datetime_microseconds", 0, {}),  # mysqlclient: nothing explains a loss there
+        # Another observation than the one explained is not explained by it.
+        ("collation.default", "latin1_swedish_ci", {}),
+        ("storage-engines.myisam_savepoint", 1, {}),
+    ],
+)
+def test_an_explanation_covers_only_what_it_explains(check_id: str, observed: object, cell: dict[str, str]) -> None:
+    outcome, _, explained_by = _judged(check_id, observed, **cell)
+    assert outcome is Outcome.DIFFERS
+    assert explained_by is None
+
+
+@pytest.mark.parametrize("module", ["collation", "typecasting", "fields", "lobs", "timestamps", "storage_engines"])
+def test_every_explanation_cites_a_page_and_an_address(module: str) -> None:
+    for explanation in getattr(importlib.import_module(f"harness.claims.{module}"), "EXPLANATIONS", ()):
+        assert explanation.text.strip().endswith((".", ")")), explanation.check
+        assert explanation.source.strip(), explanation.check
+        assert explanation.url.startswith("https://"), explanation.check
