@@ -34,23 +34,28 @@ class EnvPlan:
     python: str  # "3.12"
     requirements: tuple[str, ...]
     harness_dependencies: tuple[str, ...] = ()
+    only_binary: tuple[str, ...] = ()  # distributions installed from wheels only, never built
 
     @property
     def key(self) -> str:
         """Changes whenever the environment should hold something else, the harness's own needs included."""
-        text = json.dumps([_FORMAT, self.python, sorted(self.requirements), sorted(self.harness_dependencies)])
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        parts: list[object] = [_FORMAT, self.python, sorted(self.requirements), sorted(self.harness_dependencies)]
+        if self.only_binary:  # appended only when set, so that every other environment keeps its key
+            parts.append(sorted(self.only_binary))
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
 def plan_env(cell: Cell, root: Path = PROJECT_ROOT) -> EnvPlan:
     requirements = [f"-e {root}", cell.django.requirement]
     if cell.driver.requirement:
         requirements.append(cell.driver.requirement)
+    binary = (cell.driver.distribution,) if cell.driver.only_binary and cell.driver.distribution else ()
     return EnvPlan(
         f"{cell.django.id}-{cell.driver.id}",
         cell.django.python,
         tuple(requirements),
         harness_dependencies(root),
+        binary,
     )
 
 
@@ -170,7 +175,10 @@ def _args(plan: EnvPlan) -> list[str]:
             editable.extend(requirement.split(" ", 1))
         else:
             requirements.append(requirement)
-    return [*editable, "--", *requirements]
+    # Where no wheel fits the platform the build fails and says so: built from source, a library that
+    # bundles SQLite in its wheel would link the system's instead.
+    binary = [item for name in plan.only_binary for item in ("--only-binary", name)]
+    return [*binary, *editable, "--", *requirements]
 
 
 def _is_current(directory: Path, plan: EnvPlan) -> bool:

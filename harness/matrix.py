@@ -64,6 +64,12 @@ class Driver:
     distribution: str | None
     requirement: str | None
     vendors: tuple[str, ...]
+    # The module Django imports that this library stands in for ("sqlite3"): the cell puts the
+    # library in sys.modules under that name before Django loads its backend.
+    replaces: str | None = None
+    # Install the distribution from a wheel only: built from source, a library that exists for the
+    # SQLite it bundles would link the system's instead, and the cell would test the wrong one.
+    only_binary: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 # frozen dataclasses below, built once everything holds.
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*$"
+# A module name as Python imports it: "sqlite3", "mysql.connector".
+_MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Ids are joined into cell ids (server-driver-django), tox env names, and file names such as a
 # result's temporary ".<cell>.<random>.tmp": three ids of 40 make names of at most 136 characters,
 # well inside the 255 bytes a file name may have, and still readable as table columns.
@@ -76,8 +79,21 @@ class _DriverEntry(_Strict):
     distribution: str | None = None
     requirement: str | None = None
     vendors: list[str] = Field(min_length=1)
+    replaces: str | None = None
+    only_binary: bool = False
 
     _requirement = field_validator("requirement")(_pep508)
+
+    @field_validator("replaces")
+    @classmethod
+    def _module_name(cls, value: str | None) -> str | None:
+        # It becomes a key of sys.modules in the cell's process: only a name Python could import.
+        if value is not None and not _MODULE_PATTERN.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a module name; write the module Django imports that this driver "
+                "stands in for, e.g. 'sqlite3'"
+            )
+        return value
 
 
 class _ServerEntry(_Strict):
@@ -177,6 +193,24 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                     ("drivers", index, "vendors", v_index),
                     f"unknown vendor {vendor!r}; known vendors: {', '.join(VENDORS)}",
                 )
+    for index, driver in enumerate(parsed.drivers):
+        if driver.replaces is not None:
+            if driver.module == driver.replaces or driver.module.startswith(driver.replaces + "."):
+                raise fail(
+                    ("drivers", index, "replaces"),
+                    f"{driver.module!r} cannot stand in for {driver.replaces!r}; 'replaces' names the module "
+                    f"Django imports (e.g. 'sqlite3'), 'module' the library put in its place",
+                )
+            if driver.requirement is None:
+                raise fail(
+                    ("drivers", index, "replaces"),
+                    f"a driver that replaces {driver.replaces!r} needs 'requirement': the library to install",
+                )
+        if driver.only_binary and driver.distribution is None:
+            raise fail(
+                ("drivers", index, "only_binary"),
+                "needs 'distribution': the distribution to install from a wheel only",
+            )
     for index, server in enumerate(parsed.servers):
         if not any(server.vendor in d.vendors for d in parsed.drivers):
             raise fail(
@@ -213,6 +247,8 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
             distribution=d.distribution,
             requirement=d.requirement,
             vendors=tuple(d.vendors),
+            replaces=d.replaces,
+            only_binary=d.only_binary,
         )
         for d in parsed.drivers
     )
@@ -252,7 +288,7 @@ def _reject_duplicate_keys(node: yaml.Node, where: str, visited: set[int] | None
 _ALLOWED = {
     "": "django, drivers, servers",
     "django": "id, version, python, requirement, supports, source",
-    "drivers": "id, name, engine, module, distribution, requirement, vendors",
+    "drivers": "id, name, engine, module, distribution, requirement, vendors, replaces, only_binary",
     "servers": "id, vendor, version, image, start_timeout",
 }
 
@@ -268,7 +304,11 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
     elif kind == "missing":
         message = "missing; this key is required"
     elif kind == "string_type":
-        message = "must be a string; quote versions, e.g. '8.0' rather than 8.0"
+        message = "must be a string"
+        if isinstance(error.get("input"), int | float):  # YAML read a version as a number
+            message += "; quote versions, e.g. '8.0' rather than 8.0"
+    elif kind == "bool_type":
+        message = "must be true or false"
     elif kind in ("list_type", "too_short"):
         message = "must be a non-empty list"
     elif kind == "model_type":

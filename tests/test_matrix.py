@@ -67,6 +67,7 @@ def test_shipped_drivers(shipped: Matrix) -> None:
         "psycopg2": ("postgresql",),
         "oracledb": ("oracle",),
         "sqlite3": ("sqlite",),
+        "pysqlite3": ("sqlite",),
     }
     assert shipped.driver("sqlite3").distribution is None
     assert shipped.driver("psycopg").engine == "django.db.backends.postgresql"
@@ -92,8 +93,8 @@ def test_shipped_cells(shipped: Matrix) -> None:
     assert "oracle23-oracledb-django42" in ids
     assert "postgres15-mysqlclient-django52" not in ids
     assert "mysql80-psycopg-django52" not in ids
-    # sqlite 1 + mysql 4x2 + mariadb 4x2 + postgres 5x2 + oracle 1 = 28 server/driver pairs.
-    assert len(ids) == len(shipped.cells) == 28 * 4
+    # sqlite 2 + mysql 4x2 + mariadb 4x2 + postgres 5x2 + oracle 1 = 29 server/driver pairs.
+    assert len(ids) == len(shipped.cells) == 29 * 4
     for cell in shipped.cells:
         assert cell.server.vendor in cell.driver.vendors, cell.id
 

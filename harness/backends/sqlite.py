@@ -9,6 +9,43 @@ from harness.checks import NotApplicable
 
 IN_PROCESS = "SQLite runs in-process: no server can close the connection."
 
+# The compile-time options that change what the checks observe. A cell records each as its SQLite
+# library reports it (the standard library's and a bundled one differ); SQLite's docs name them with
+# the SQLITE_ prefix, ``PRAGMA compile_options`` without it.
+FLAG_OPTIONS = (
+    # ICU's LIKE, upper() and lower() fold non-ASCII letters: icontains / iexact on "É" (collation).
+    "ENABLE_ICU",
+    # LIKE, which Django's contains and icontains both use, stops ignoring ASCII case (collation).
+    "CASE_SENSITIVE_LIKE",
+    # No JSON functions: Django's JSONField cannot be used (supports_json_field, fields.json_round_trip).
+    "OMIT_JSON",
+    # Django reads this very option to choose between SQLite's math functions and its own Python ones
+    # (ACOS, LN, POWER, ...), which differ on domain errors (NULL or an error).
+    "ENABLE_MATH_FUNCTIONS",
+)
+VALUE_OPTIONS = (
+    # The most query parameters the library allows; Django 6.0+ sizes bulk_create, in_bulk and
+    # delete batches by the connection's limit (features.max_query_params).
+    "MAX_VARIABLE_NUMBER",
+    # 0 leaves the library unsafe across threads; the locking checks hold a second connection in another.
+    "THREADSAFE",
+)
+# Left out on purpose: ENABLE_JSON1 (JSON is built in since 3.38 and the option no longer listed; the
+# "json" setting probes JSON itself), DEFAULT_FOREIGN_KEYS (Django turns foreign keys on for every
+# connection), ENABLE_FTS5 (nothing of Django's nor of the checks uses full-text search).
+
+
+def compile_options_sql() -> dict[str, str]:
+    """The SQL reading each option: 1 or 0 for a flag, the value for a NAME=VALUE option."""
+    flags = {f"SQLITE_{name}": f"SELECT sqlite_compileoption_used('{name}')" for name in FLAG_OPTIONS}
+    values = {
+        # A build that lists no value says so rather than leave a blank.
+        f"SQLITE_{name}": f"SELECT coalesce((SELECT substr(compile_options, {len(name) + 2}) "
+        f"FROM pragma_compile_options WHERE compile_options LIKE '{name}=%'), 'not listed')"
+        for name in VALUE_OPTIONS
+    }
+    return {**flags, **values}
+
 
 class SQLite(Backend):
     vendor = "sqlite"
@@ -18,6 +55,7 @@ class SQLite(Backend):
     settings_sql = {
         "sqlite_version": "SELECT sqlite_version()",
         "json": "SELECT json('{}') IS NOT NULL",
+        **compile_options_sql(),
     }
 
     def cancel(self, wrapper: Any) -> None:

@@ -8,11 +8,14 @@ one the harness drops), and only the throwaway databases this process created ar
 from __future__ import annotations
 
 import copy
+import importlib
+import sys
+from types import ModuleType
 from typing import Any
 
 from harness.backends import Backend
 from harness.errors import DbcompatError
-from harness.matrix import Cell
+from harness.matrix import Cell, Driver
 from harness.servers import ProvidedServer
 from harness.servers.throwaway import Throwaway, create_statements
 
@@ -86,9 +89,13 @@ def read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
 SUITES_APP = "suites"
 
 
-def configure_django(database: dict[str, Any]) -> None:
-    """Django's settings for a cell: its one database, the suites' app, time zones on."""
-    import importlib
+def configure_django(database: dict[str, Any], driver: Driver | None = None) -> None:
+    """Django's settings for a cell: its one database, the suites' app, time zones on.
+
+    ``driver``, when it stands in for a module Django imports, is put in its place first.
+    """
+    if driver is not None:
+        use_driver(driver, database["ENGINE"])
 
     import django
     from django.conf import settings
@@ -105,17 +112,80 @@ def configure_django(database: dict[str, Any]) -> None:
     django.setup()
 
 
+def use_driver(driver: Driver, engine: str) -> None:
+    """Make Django's ``engine`` import ``driver.module`` wherever it imports ``driver.replaces``.
+
+    pysqlite3 is "the SQLite module from Python 3" packaged "as a separately-installable module" (its
+    README): the standard library's API under another name. Django's backend writes ``import sqlite3``
+    itself, so it gets the library by finding it under that name in ``sys.modules``, the one way to
+    point code one cannot edit at it (the recipe pysqlite3's users give, e.g. django-s3-sqlite's
+    README). It must be there before the backend is imported: a module imported earlier keeps the
+    module it got.
+    """
+    if driver.replaces is None:
+        return
+    early = _holders_of(driver.replaces, engine)
+    if early:
+        raise DbcompatError(
+            f"{', '.join(early)} imported {driver.replaces} before {driver.module} could be put in its place; "
+            f"nothing may import Django's {engine} backend before the cell configures Django"
+        )
+    try:
+        library = importlib.import_module(driver.module)
+    except ImportError as exc:
+        raise DbcompatError(
+            f"the driver {driver.id} needs {driver.module} ({driver.requirement}) to put in place of "
+            f"{driver.replaces}, but it cannot be imported: {exc}; install it in the cell's environment"
+        ) from None
+    sys.modules[driver.replaces] = library
+
+
 def check_driver(cell: Cell) -> None:
     """The driver Django imported is the cell's: a wrong environment is a harness error, not a finding."""
     from django.db import connection
 
-    used = connection.Database.__name__
-    wanted = cell.driver.module
-    if used != wanted and not used.startswith(wanted + "."):
+    driver = cell.driver
+    database = connection.Database
+    used = database.__name__
+    wanted = driver.module
+    # By identity, not only by name: the module Django holds is the one imported under that name.
+    if (used != wanted and not used.startswith(wanted + ".")) or sys.modules.get(used) is not database:
+        if driver.replaces is not None:
+            raise DbcompatError(
+                f"Django imported {used!r} for {driver.engine}, but cell {cell.id} is for {wanted!r} in place of "
+                f"{driver.replaces!r}: {wanted} was not in sys.modules as {driver.replaces} when Django loaded "
+                "its backend (configure_django puts it there when given the cell's driver)"
+            )
         raise DbcompatError(
-            f"Django imported {used!r} for {cell.driver.engine}, but cell {cell.id} is for "
-            f"{cell.driver.module!r}; its environment has the wrong driver installed"
+            f"Django imported {used!r} for {driver.engine}, but cell {cell.id} is for "
+            f"{driver.module!r}; its environment has the wrong driver installed"
         )
+    if driver.replaces is not None:
+        # Django's backend imports the module in several of its modules (base, creation, schema,
+        # features): every one must hold the library, not only the one ``connection.Database`` came from.
+        still = _holders_of(driver.replaces, driver.engine)
+        if still:
+            raise DbcompatError(
+                f"{', '.join(still)} still use the standard {driver.replaces}, not {wanted!r}, in cell {cell.id}"
+            )
+
+
+def _holders_of(replaced: str, engine: str) -> list[str]:
+    """The modules of Django's ``engine`` backend that hold the original module ``replaced`` (or a submodule)."""
+    holders = []
+    for name, module in list(sys.modules.items()):
+        if not isinstance(module, ModuleType) or (name != engine and not name.startswith(engine + ".")):
+            continue
+        for value in vars(module).values():
+            if isinstance(value, ModuleType) and _is_original(value, replaced):
+                holders.append(name)
+                break
+    return sorted(holders)
+
+
+def _is_original(module: ModuleType, replaced: str) -> bool:
+    # The library keeps its own name ("pysqlite3.dbapi2") wherever it is bound.
+    return module.__name__ == replaced or module.__name__.startswith(replaced + ".")
 
 
 def read_server(backend: Backend, raw: Any) -> tuple[str | None, dict[str, str | None]]:

@@ -211,7 +211,7 @@ class CellSession:
             database.update(
                 self.backend.throwaway_user_settings(name, self._throwaway_password, self._admin_database())
             )
-        configure_django(database)
+        configure_django(database, self.cell.driver)
 
     def _admin_database(self) -> str:
         """The NAME Django connects to as the URL's own user: never a database the harness drops."""
