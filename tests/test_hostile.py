@@ -25,7 +25,7 @@ from harness.report.markdown import render_markdown
 from harness.report.model import link_url
 from harness.report.render import environment
 from harness.results import CellResult, Outcome
-from tests.reportdata import SOURCE, URL, check, results
+from tests.reportdata import EXPLANATION_URL, SOURCE, URL, URL_42, check, results
 from tests.test_browser import CHROMIUM, _missing
 
 SCRIPT_END = "</script><script>alert(1)</script><!--"
@@ -80,8 +80,10 @@ def inline_script(page: str) -> str:
 def test_a_source_url_that_is_not_http_is_not_a_link(url: str) -> None:
     assert link_url(url) is None
     page = render_html(build_report(with_source_url(url)))
-    assert field_values(payload(page), "url") == [URL] * 3  # the other claims' links, not this one
+    # The other claims' links (Django 5.2's and 4.2's docs), not this one.
+    assert sorted(field_values(payload(page), "url")) == sorted([URL] * 3 + [URL_42] * 2)
     assert field_values(payload(page), "source").count(SOURCE) == 4  # its source is still shown, as text
+    assert url not in page and html.escape(url) not in page
 
 
 @pytest.mark.parametrize("url", [URL, "http://example.org/docs?a=1#b", "HTTPS://EXAMPLE.ORG/"])
@@ -190,21 +192,26 @@ def test_a_value_cannot_break_a_markdown_row_or_inject_a_link(hostile: str) -> N
             if not previous.startswith("|"):
                 tables.append([])
             tables[-1].append(line)
-    assert len(tables) == 3
+    assert len(tables) == 4
     for table in tables:
         assert {len(table_cells(row)) for row in table} == {len(table_cells(table[0]))}, table
-    # One row per check, the odd one included, and one per cell that did not run.
-    assert sum(len(table) - 2 for table in tables) == 3 + 1 + 1
-    # No line the value began: no heading, no extra table row.
+    # One row per check, the odd one included, one per cell whose Django backend sees the server
+    # otherwise, and one per cell that did not run.
+    assert sum(len(table) - 2 for table in tables) == 3 + 1 + 1 + 1
+    # No line the value began: no heading, no extra table row, no extra finding.
     assert [line for line in lines if line.startswith("#")] == [
         "# Django database compatibility",
+        "## Differs from docs",
         "## Collation and case sensitivity",
         "## Row locking with select_for_update()",
+        "## Django's view of the server",
         "## Cells that did not run",
     ]
-    # No link, image, autolink, HTML or entity; brackets and angle brackets are escaped.
+    assert len([line for line in lines if line.startswith("- ")]) == 2
+    # No link, image, HTML or entity; brackets and angle brackets are escaped. The one autolink
+    # is the explanation's own http(s) link.
     assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", markdown)
-    assert not re.search(r"<[a-z!/]", markdown, re.I)
+    assert re.findall(r"<[a-z!/][^>]*>?", markdown, re.I) == [f"<{EXPLANATION_URL}>"]
     assert "&#x202e;" not in markdown and "&amp;#x202e;" in markdown if "&#x202e;" in hostile else True
 
 
@@ -295,7 +302,8 @@ def test_clicking_a_javascript_source_runs_nothing(
     panel.get_by_text(SOURCE).click()
     page.wait_for_timeout(200)
     assert dialogs == []
-    assert panel.get_by_role("link").count() == 0
+    # The one link is the explanation's (https), never the javascript: source.
+    assert [link.get_attribute("href") for link in panel.get_by_role("link").all()] == [EXPLANATION_URL]
     assert page.url == path.as_uri()
     assert problems == []
 
@@ -305,7 +313,8 @@ def test_the_policy_lets_the_page_run_its_own_script(browser: Any, tmp_path: Pat
     path.write_text(render_html(build_report(results())), encoding="utf-8")
     page, dialogs, problems = _open(browser, path)
     assert page.locator("form.filters").is_visible()  # the script ran: it shows the filters
-    assert page.locator("#shown").inner_text() == "3 checks × 4 cells shown"
+    assert page.locator("#shown").inner_text() == "3 checks × 5 cells shown"
     page.locator("tr.check td.x").first.click()
-    assert page.locator("#evidence").get_by_role("link").get_attribute("href") == URL
+    links = page.locator("#evidence").get_by_role("link")
+    assert [link.get_attribute("href") for link in links.all()] == [URL, EXPLANATION_URL]
     assert problems == [] and dialogs == []

@@ -61,7 +61,10 @@ def test_markdown_is_a_view_of_the_report_whatever_order_results_come_in() -> No
     assert forward == backward
     (line,) = [line for line in forward.splitlines() if line.startswith("| `collation.default`")]
     # An observation is followed by a dash; an outcome without one is not, group by group.
-    assert line.endswith("| – 10.6 (connector) · ✗ utf8mb4\\_general\\_ci — 10.11 (mysqlclient) | ")
+    assert line.endswith(
+        "| – 10.6 Django 5.2 (connector) · ‼ 10.11 Django 4.2 (connector)"
+        " · ✗ utf8mb4\\_general\\_ci — 10.11 Django 5.2 (mysqlclient) | "
+    )
 
 
 def test_compress_versions_into_ranges() -> None:
@@ -75,21 +78,28 @@ def test_compress_versions_into_ranges() -> None:
 def test_summary_counts_findings_and_flag_disagreements() -> None:
     report = build_report(results())
     counts = {count.outcome: count.count for count in report.counts}
-    assert counts["differs from docs"] == 2
+    assert counts["differs from docs"] == 3
     assert counts["unsupported by Django"] == 3
     # A cell whose checks never ran counts once per check, as the grid shows it: MySQL 8.0 was unavailable.
     assert counts["server unavailable"] == 3
-    assert sum(counts.values()) == 4 * 3  # every entry of the grid, once
-    assert [(f.check, f.observed) for f in report.findings] == [
-        ("collation.default", "utf8mb4_general_ci"),
-        ("row-locking.nowait.use", "ProgrammingError"),
+    assert counts["harness error"] == 1  # the failed setup step
+    assert sum(counts.values()) == 5 * 3  # every entry of the grid, once
+    # One finding per check and observation: both MariaDB cells' NOWAIT errors are one.
+    assert [(f.check, f.observed, [cell for cell, _ in f.cells]) for f in report.findings] == [
+        ("collation.default", "utf8mb4_general_ci", ["mariadb1011-mysqlclient-django52"]),
+        (
+            "row-locking.nowait.use",
+            "ProgrammingError",
+            ["mariadb1011-connector-django42", "mariadb1011-mysqlclient-django52"],
+        ),
     ]
+    assert report.unexplained == 1
     rows = {row.check: row for group in report.groups for row in group.rows}
     assert rows["row-locking.nowait.use"].has_flag_disagreement
     assert not rows["collation.exact_ignores_case"].has_flag_disagreement
     assert rows["collation.exact_ignores_case"].backends_differ  # SQLite false, MariaDB true
-    # Columns run server by server: SQLite, PostgreSQL, MySQL, MariaDB.
-    assert [c.vendor for c in report.columns] == ["sqlite", "postgresql", "mysql", "mariadb"]
+    # Columns run server by server: SQLite, PostgreSQL, MySQL, MariaDB (by driver, then Django version).
+    assert [c.vendor for c in report.columns] == ["sqlite", "postgresql", "mysql", "mariadb", "mariadb"]
 
 
 HOSTILE = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>|`**\x1b[31m"

@@ -7,8 +7,9 @@ evidence goes into an ``EvidenceTable`` as the rows are built.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from harness import __version__
@@ -19,6 +20,8 @@ from harness.report.model import (
     OBSERVED,
     OUTCOMES,
     VENDOR_NAMES,
+    BackendView,
+    ClaimGroup,
     Column,
     Count,
     Entry,
@@ -28,12 +31,18 @@ from harness.report.model import (
     Report,
     Row,
     ServerSettings,
+    ServerView,
+    Setting,
+    SettingValue,
     Span,
+    compress,
+    link_url,
     short_text,
     status_outcome,
+    version_key,
     visible,
 )
-from harness.results import CellResult, CheckResult, Outcome
+from harness.results import CellResult, CheckResult, DjangoView, Outcome
 from harness.versions import VENDORS, leading_version
 
 Checks = dict[str, CheckResult]  # one cell's records by check id
@@ -53,7 +62,7 @@ def build_report(
     changes = tuple(diff_results(baseline, results)) if baseline is not None else None
     columns = build_columns(ordered)
     evidence = EvidenceTable()
-    rows = build_rows(ordered, by_cell, evidence, {(c.cell, c.check) for c in changes or ()})
+    rows = build_rows(ordered, by_cell, evidence, {(c.cell, c.check) for c in changes or ()}, columns)
     return Report(
         generated_at=max((r.finished_at for r in ordered), default=""),
         harness_version=__version__,
@@ -67,7 +76,7 @@ def build_report(
         ),
         groups=_groups(rows),
         findings=_findings(rows, by_cell, columns),
-        servers=_servers(ordered),
+        servers=_servers(ordered, columns),
         flags=_flags(ordered),
         changes=changes,
         evidence=evidence.entries,
@@ -105,8 +114,22 @@ def build_columns(ordered: Sequence[CellResult]) -> tuple[Column, ...]:
             reason=r.reason,
             mismatch=r.server.version_mismatch,
             has_checks=bool(r.checks),
+            view=_backend_view(r.server.django_view),
         )
         for index, r in enumerate(ordered)
+    )
+
+
+def _backend_view(view: DjangoView | None) -> BackendView | None:
+    if view is None:
+        return None
+    return BackendView(
+        display_name=view.display_name,
+        vendor=view.vendor,
+        is_mariadb=view.is_mariadb,
+        version=".".join(str(part) for part in view.version) if view.version else None,
+        unreadable=view.unreadable,
+        mismatch=view.mismatch,
     )
 
 
@@ -157,10 +180,12 @@ def build_rows(
     by_cell: Sequence[Checks],
     evidence: EvidenceTable,
     changed: set[tuple[str, str | None]],
+    columns: Sequence[Column],
 ) -> list[Row]:
     """One row per check that any cell recorded, in behaviour order; its evidence goes into ``evidence``."""
     check_ids = sorted({check_id for checks in by_cell for check_id in checks}, key=_check_order)
-    return [_row(check_id, ordered, by_cell, evidence, changed) for check_id in check_ids]
+    djangos = [column.django for column in columns]
+    return [_row(check_id, ordered, by_cell, evidence, changed, djangos) for check_id in check_ids]
 
 
 def _row(
@@ -169,25 +194,68 @@ def _row(
     by_cell: Sequence[Checks],
     evidence: EvidenceTable,
     changed: set[tuple[str, str | None]],
+    djangos: Sequence[str],
 ) -> Row:
     found = [checks.get(check_id) for checks in by_cell]
     entries = tuple(
         _entry(result, check, evidence.add(result, check), changed)
         for result, check in zip(ordered, found, strict=True)
     )
-    claims = Counter(check.claim for check in found if check is not None and check.claim)
     observations = {
         json.dumps(check.observed, sort_keys=True) for check in found if check is not None and check.outcome in OBSERVED
     }
     return Row(
         check=check_id,
-        claim=claims.most_common(1)[0][0] if claims else "No claim in the docs.",
-        claims=tuple(claims),
+        claims=claim_groups(zip(djangos, found, strict=True), djangos),
         entries=entries,
         backends_differ=len(observations) > 1,
         has_finding=any(e.outcome is Outcome.DIFFERS for e in entries),
         has_flag_disagreement=any(e.flag_disagrees for e in entries),
     )
+
+
+# A citation as ``Source.cite`` writes it: the docs' version, then the page and section.
+_CITATION = re.compile(r"Django (\S+) docs, (.+)", re.S)
+
+
+def claim_groups(recorded: Iterable[tuple[str, CheckResult | None]], universe: Sequence[str]) -> tuple[ClaimGroup, ...]:
+    """The claim as each Django version's docs state it: one group per wording, with its versions and source.
+
+    ``recorded`` pairs each cell's Django version with its record of the check. A version whose cells
+    observed the check but recorded no claim while other versions have one is a group of its own
+    (text ""): its docs say nothing, which a reader comparing versions needs to see.
+    """
+    by_text: dict[str, dict[str, tuple[str, str | None]]] = {}
+    unclaimed: set[str] = set()
+    for django, check in recorded:
+        if check is None:
+            continue
+        if check.claim:
+            by_text.setdefault(check.claim, {}).setdefault(django, (check.source or "", check.source_url))
+        elif check.outcome in OBSERVED:
+            unclaimed.add(django)
+    if not by_text:
+        return ()
+    groups = [_claim_group(text, sources, universe) for text, sources in by_text.items()]
+    silent = unclaimed.difference(*(sources for sources in by_text.values()))
+    if silent:
+        groups.append((min(version_key(v) for v in silent), ClaimGroup(compress(silent, universe), "", "", None)))
+    return tuple(group for _, group in sorted(groups, key=lambda pair: pair[0]))
+
+
+def _claim_group(
+    text: str, sources: dict[str, tuple[str, str | None]], universe: Sequence[str]
+) -> tuple[tuple[int, ...], ClaimGroup]:
+    versions = sorted(sources, key=version_key)
+    djangos = compress(versions, universe)
+    cited = [_CITATION.fullmatch(sources[version][0]) for version in versions]
+    places = {match.group(2) for match in cited if match}
+    if len(places) == 1 and all(cited):
+        # One page and section in every version: cite it once; the group's versions name the docs.
+        source = places.pop()
+    else:
+        source = "; ".join(dict.fromkeys(sources[version][0] for version in versions if sources[version][0]))
+    return version_key(versions[0]), ClaimGroup(djangos, text, source, link_url(sources[versions[-1]][1]))
 
 
 def _entry(result: CellResult, found: CheckResult | None, evidence: int, changed: set[tuple[str, str | None]]) -> Entry:
@@ -235,18 +303,44 @@ def _counts(rows: Sequence[Row]) -> tuple[Count, ...]:
     return tuple(Count(o.value, symbol, key, meaning, counts[o]) for o, (symbol, key, meaning) in OUTCOMES.items())
 
 
+# A finding is one check, observation, expectation and explanation (its text, source and link).
+_FindingKey = tuple[str, str, str, str | None, str | None, str | None]
+
+
 def _findings(rows: Sequence[Row], by_cell: Sequence[Checks], columns: Sequence[Column]) -> tuple[Finding, ...]:
-    """The findings: entries that differ from the docs, one per check, observation and expectation."""
-    found: dict[tuple[str, str, str], list[tuple[str, int, str]]] = {}
+    """The findings: entries that differ from the docs, one per check, observation, expectation and explanation.
+
+    Cells of one finding explained differently (or some not at all) are separate findings, so that
+    each shows one explanation and an unexplained one is never hidden behind an explained one.
+    """
+    found: dict[_FindingKey, list[tuple[Column, int, CheckResult]]] = {}
     for row in rows:
         for entry, checks, column in zip(row.entries, by_cell, columns, strict=True):
             if entry.outcome is Outcome.DIFFERS:
                 check = checks[row.check]
-                key = (row.check, short_text(check.observed, 60), short_text(check.expected, 60))
-                found.setdefault(key, []).append((column.cell, entry.evidence, check.claim or ""))
+                key = (
+                    row.check,
+                    short_text(check.observed, 60),
+                    short_text(check.expected, 60),
+                    check.explanation,
+                    check.explanation_source if check.explanation else None,
+                    link_url(check.explanation_url) if check.explanation else None,
+                )
+                found.setdefault(key, []).append((column, entry.evidence, check))
+    djangos = [column.django for column in columns]
     return tuple(
-        Finding(check, observed, expected, cells[0][2], tuple((cell, index) for cell, index, _ in cells))
-        for (check, observed, expected), cells in found.items()
+        Finding(
+            check,
+            observed,
+            expected,
+            claim_groups(((column.django, check) for column, _, check in cells), djangos),
+            tuple((column.cell, index) for column, index, _ in cells),
+            tuple(dict.fromkeys(check.applies_by for _, _, check in cells if check.applies_by)),
+            explanation,
+            source,
+            url,
+        )
+        for (check, observed, expected, explanation, source, url), cells in found.items()
     )
 
 
@@ -283,17 +377,71 @@ def _flags(results: Sequence[CellResult]) -> tuple[FlagRow, ...]:
     return tuple(rows)
 
 
-def _servers(results: Sequence[CellResult]) -> tuple[ServerSettings, ...]:
-    """Each server's settings that change behaviour, once per server."""
-    seen: dict[str, ServerSettings] = {}
-    for result in results:
-        server = result.server
-        if server.id in seen or not (server.settings or server.version_reported):
+def _servers(results: Sequence[CellResult], columns: Sequence[Column]) -> tuple[ServerSettings, ...]:
+    """Each server's settings that change behaviour, and how each cell's Django backend sees it.
+
+    Settings are read by every cell; where its cells read a setting differently (one driver may
+    be refused a variable another reads), each value says which cells read it.
+    """
+    djangos = [column.django for column in columns]
+    by_server: dict[str, list[tuple[CellResult, Column]]] = {}
+    for result, column in zip(results, columns, strict=True):
+        by_server.setdefault(result.server.id, []).append((result, column))
+    servers = []
+    for members in by_server.values():
+        # Named after a cell that reached the server: a cell that never ran knows no version.
+        first = next((r.server for r, _ in members if r.server.version_reported), members[0][0].server)
+        if not any(r.server.settings or r.server.version_reported or r.server.django_view for r, _ in members):
             continue
-        seen[server.id] = ServerSettings(
-            server.id,
-            f"{VENDOR_NAMES.get(server.vendor, server.vendor)} {server.version_reported or ''}".strip(),
-            f"{server.provider}: {server.origin}",
-            tuple((name, value or "") for name, value in server.settings.items()),
+        servers.append(
+            ServerSettings(
+                first.id,
+                f"{VENDOR_NAMES.get(first.vendor, first.vendor)} {first.version_reported or ''}".strip(),
+                f"{first.provider}: {first.origin}",
+                _settings(members, djangos),
+                _views(members, djangos),
+            )
         )
-    return tuple(seen.values())
+    return tuple(servers)
+
+
+def _settings(members: Sequence[tuple[CellResult, Column]], djangos: Sequence[str]) -> tuple[Setting, ...]:
+    reading = [(r.server.settings, column) for r, column in members if r.server.settings]
+    names = dict.fromkeys(name for settings, _ in reading for name in settings)
+    shown = []
+    for name in names:
+        values: dict[str, list[Column]] = {}
+        for settings, column in reading:
+            if name in settings:
+                values.setdefault(settings[name] or "", []).append(column)
+        everywhere = len(values) == 1 and len(next(iter(values.values()))) == len(reading)
+        shown.append(
+            Setting(
+                name,
+                tuple(
+                    SettingValue(value, value.startswith("(not readable"), "" if everywhere else _where(read, djangos))
+                    for value, read in values.items()
+                ),
+            )
+        )
+    return tuple(shown)
+
+
+def _where(columns: Sequence[Column], djangos: Sequence[str]) -> str:
+    """ "mysqlclient (Django 4.2–5.2), connector (Django 5.2)": the cells a value holds for, by driver."""
+    by_driver: dict[str, set[str]] = {}
+    for column in columns:
+        by_driver.setdefault(column.driver_id, set()).add(column.django)
+    return ", ".join(f"{driver} (Django {compress(versions, djangos)})" for driver, versions in by_driver.items())
+
+
+def _views(members: Sequence[tuple[CellResult, Column]], djangos: Sequence[str]) -> tuple[ServerView, ...]:
+    """Django's view of the server, once per backend (driver) and view, with the Django versions that share it."""
+    shared: dict[tuple[str, BackendView], list[Column]] = {}
+    for _, column in members:
+        if column.view is not None:
+            shared.setdefault((column.driver_id, column.view), []).append(column)
+    return tuple(
+        ServerView(driver, compress({c.django for c in cells}, djangos), tuple(c.cell for c in cells), view)
+        for (driver, view), cells in shared.items()
+    )

@@ -1,7 +1,9 @@
 """What changed between two runs: outcomes and observations, cell by cell.
 
 A regression is a check that was as documented and now differs from the docs or
-ends in a harness error, or a cell that ran and now ends in a harness error.
+ends in a harness error, or a cell that ran and now ends in a harness error. A finding's
+explanation changing is listed, never a regression: the server did the same as before,
+only what the claims say about it changed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _REGRESSED = (Outcome.DIFFERS, Outcome.HARNESS_ERROR)
 class Change:
     cell: str
     check: str | None  # None: the cell as a whole
-    what: str  # "outcome", "observation", "added", "removed", "status"
+    what: str  # "outcome", "observation", "explanation", "added", "removed", "status"
     old: Any
     new: Any
     regression: bool
@@ -33,6 +35,8 @@ class Change:
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 80 else text[:79] + "…"
 
@@ -63,6 +67,8 @@ def diff_results(old: Sequence[CellResult], new: Sequence[CellResult]) -> list[C
                 changes.append(Change(cell, check_id, "outcome", was.outcome.value, now.outcome.value, regression))
             elif was.observed != now.observed:
                 changes.append(Change(cell, check_id, "observation", was.observed, now.observed, False))
+            elif now.outcome is Outcome.DIFFERS and was.explanation != now.explanation:
+                changes.append(Change(cell, check_id, "explanation", was.explanation, now.explanation, False))
     return changes
 
 

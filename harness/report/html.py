@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,8 @@ def render_html(report: Report) -> str:
                 "vendor": c.vendor,
                 "driver": c.driver_id,
                 "django": c.django,
+                # How the cell's Django backend sees the server: the evidence shows it for every check.
+                **({"view": dataclasses.asdict(c.view)} if c.view is not None else {}),
             }
             for c in columns
         ],

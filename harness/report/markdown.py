@@ -11,18 +11,32 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from harness.report.build import build_report
-from harness.report.model import OBSERVED, OUTCOMES, VENDOR_NAMES, Column, Entry, Report, Row, short_text
+from harness.report.model import (
+    OBSERVED,
+    OUTCOMES,
+    VENDOR_NAMES,
+    ClaimGroup,
+    Column,
+    Entry,
+    Report,
+    Row,
+    compress,
+    link_url,
+    short_text,
+    version_key,
+)
 from harness.report.render import environment
 from harness.results import CellResult
-from harness.versions import VENDORS, leading_version
+from harness.versions import VENDORS
 
 
 @dataclass(frozen=True)
 class MarkdownRow:
     check: str
-    claim: str
+    claims: tuple[ClaimGroup, ...]
     by_vendor: tuple[str, ...]
 
 
@@ -41,25 +55,6 @@ class VendorColumns:
     servers: tuple[str, ...]  # per column, the versions a range is compressed within
     djangos: tuple[str, ...]
     drivers: tuple[str, ...]  # distinct, sorted
-
-
-def _version_key(text: str) -> tuple[int, ...]:
-    found = leading_version(text)
-    return found.release if found else (0,)
-
-
-def compress(values: Sequence[str], universe: Sequence[str]) -> str:
-    """ "10.6–11.4, 12" for the values among an ordered universe, runs joined by an en dash."""
-    ordered = sorted(set(universe), key=_version_key)
-    wanted = set(values)
-    runs: list[list[str]] = []
-    for value in ordered:
-        if value in wanted:
-            if runs and runs[-1][-1] == ordered[ordered.index(value) - 1]:
-                runs[-1].append(value)
-            else:
-                runs.append([value])
-    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def _vendor_columns(columns: Sequence[Column]) -> list[VendorColumns]:
@@ -95,7 +90,7 @@ def _vendor_entry(row: Row, vendor: VendorColumns) -> str:
     parts = []
     for (label, observed), members in groups.items():
         where = compress([c.server_version for c in members], vendor.servers)
-        member_djangos = sorted({c.django for c in members}, key=_version_key)
+        member_djangos = sorted({c.django for c in members}, key=version_key)
         if len(member_djangos) != len(set(vendor.djangos)):
             where += f" Django {compress(member_djangos, vendor.djangos)}"
         member_drivers = sorted({c.driver_id for c in members})
@@ -112,7 +107,7 @@ def _sections(report: Report, vendors: Sequence[VendorColumns]) -> list[Markdown
             tuple(
                 MarkdownRow(
                     row.check,
-                    row.claims[0] if row.claims else "no claim",
+                    row.claims,
                     tuple(_vendor_entry(row, vendor) for vendor in vendors),
                 )
                 for row in group.rows
@@ -154,6 +149,16 @@ def _markdown_code(value: object) -> str:
     return f"`{text}`" if _CODE_SAFE.fullmatch(text) else _markdown_cell(text)
 
 
+# What may stay as it is in an autolink: its delimiters, and what would end it or the table row, may not.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def _markdown_url(url: str | None) -> str:
+    """An autolink to a URL the report may link to (http(s) only), percent-encoded so that it stays one link."""
+    safe = link_url(url)
+    return f"<{quote(safe, safe=_URL_SAFE)}>" if safe else ""
+
+
 def _markdown_line(value: object, escapes: Sequence[tuple[str, str]]) -> str:
     text = str(value)
     for bad, good in escapes:
@@ -170,8 +175,12 @@ def render_markdown(report: Report | Sequence[CellResult]) -> str:
     env.filters["md"] = _markdown_cell
     env.filters["md_heading"] = _markdown_heading
     env.filters["md_code"] = _markdown_code
+    env.filters["md_url"] = _markdown_url
     return env.get_template("compat.md.j2").render(
         sections=_sections(report, vendors),
+        findings=report.findings,
+        unexplained=report.unexplained,
+        views=[c for c in report.columns if c.view is not None and c.view.notable],
         vendors=[vendor.name for vendor in vendors],
         legend=[(o.value, symbol) for o, (symbol, _, _) in OUTCOMES.items()],
         cells=len(report.columns),

@@ -1,9 +1,11 @@
 """The report as plain data: built once from results (``build.py``), rendered by templates only.
 
-Columns are cells, grouped server > driver > Django version; rows are checks, grouped
-by behaviour. Evidence (claim, expected, observed, flags, SQL) is kept apart from the
-table, with repeated strings (SQL, claims) stored once, so large matrices stay small.
-The HTML page and the Markdown tables are both views of one ``Report``.
+Columns are cells, grouped server > driver > Django version, each with how its Django
+backend sees the server; rows are checks, grouped by behaviour, each with its claim as
+the docs of each Django version word it. Evidence (claim, expected, observed, flags, SQL,
+errors, explanation) is kept apart from the table, with repeated strings (SQL, claims)
+stored once, so large matrices stay small. Findings carry their explanation, or none
+(unexplained). The HTML page and the Markdown tables are both views of one ``Report``.
 """
 
 from __future__ import annotations
@@ -47,6 +49,27 @@ def status_outcome(status: CellStatus) -> Outcome:
 
 
 @dataclass(frozen=True)
+class BackendView:
+    """How a cell's Django backend sees its server (its display name, MariaDB or not, the version it parsed).
+
+    It belongs to a cell, not to a server: Connector/Python's backend and Django's MySQL backend
+    see the same server differently, and so may two Django versions of one backend.
+    """
+
+    display_name: str | None
+    vendor: str | None
+    is_mariadb: bool | None
+    version: str | None  # the parsed tuple, dotted: "10.11.19"
+    unreadable: str | None  # what could not be read, and why
+    mismatch: str | None  # how it differs from what the server reported
+
+    @property
+    def notable(self) -> bool:
+        """Worth a mark in the table: the backend sees the server otherwise, or could not be read in part."""
+        return bool(self.mismatch or self.unreadable)
+
+
+@dataclass(frozen=True)
 class Column:
     index: int
     cell: str
@@ -63,6 +86,7 @@ class Column:
     reason: str | None
     mismatch: str | None
     has_checks: bool  # False: none of its checks ran (the status says why)
+    view: BackendView | None = None  # None: the cell never connected, or its results predate the view
 
 
 @dataclass(frozen=True)
@@ -88,10 +112,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ClaimGroup:
+    """One wording of a claim and the Django versions whose docs state it (a check's docs change by release)."""
+
+    djangos: str  # the versions, compressed into ranges (as ``compress`` writes them)
+    text: str  # "" for versions whose docs make no claim while others do
+    # Where those docs state it: the page and section when they are the same in every version of the
+    # group (the versions name the docs), else each version's full citation.
+    source: str
+    url: str | None  # a link to the newest of them, where the report may link to it
+
+
+@dataclass(frozen=True)
 class Row:
     check: str
-    claim: str  # the claim most cells recorded, or a sentence saying there is none
-    claims: tuple[str, ...]  # every claim recorded, first seen first in column order (docs differ by version)
+    claims: tuple[ClaimGroup, ...]  # per wording, oldest Django version first; empty: no claim in any docs
     entries: tuple[Entry, ...]
     backends_differ: bool
     has_finding: bool
@@ -112,8 +147,35 @@ class Finding:
     check: str
     observed: str
     expected: str
-    claim: str
+    claims: tuple[ClaimGroup, ...]  # the claim as the docs of its cells' Django versions state it
     cells: tuple[tuple[str, int], ...]  # (cell id, evidence index)
+    applies_by: tuple[str, ...]  # how the claim applies to its cells, where by reference (distinct texts)
+    explanation: str | None  # None: unexplained (the goal is none)
+    explanation_source: str | None
+    explanation_url: str | None  # only a link the report may follow
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    value: str
+    unreadable: bool  # the harness could not read it: the value says why
+    where: str  # the drivers (and Django versions) that read this value; "" when every cell read it
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    values: tuple[SettingValue, ...]  # more than one where the server's cells read it differently
+
+
+@dataclass(frozen=True)
+class ServerView:
+    """Django's view of one server from one backend, and the cells that share it."""
+
+    driver: str
+    djangos: str  # the Django versions, compressed into ranges
+    cells: tuple[str, ...]
+    view: BackendView
 
 
 @dataclass(frozen=True)
@@ -121,7 +183,8 @@ class ServerSettings:
     server: str
     label: str
     provider: str
-    settings: tuple[tuple[str, str], ...]
+    settings: tuple[Setting, ...]
+    views: tuple[ServerView, ...]
 
 
 @dataclass(frozen=True)
@@ -162,6 +225,11 @@ class Report:
     strings: list[str] = field(default_factory=list)
 
     @property
+    def unexplained(self) -> int:
+        """Findings with no explanation from the server's or driver's own docs."""
+        return sum(1 for finding in self.findings if finding.explanation is None)
+
+    @property
     def vendors(self) -> list[tuple[str, str]]:
         return _distinct((c.vendor, c.vendor_name) for c in self.columns)
 
@@ -172,6 +240,25 @@ class Report:
     @property
     def djangos(self) -> list[tuple[str, str]]:
         return sorted(_distinct((c.django, c.django) for c in self.columns), key=lambda d: leading_version(d[0]) or 0)
+
+
+def version_key(text: str) -> tuple[int, ...]:
+    found = leading_version(text)
+    return found.release if found else (0,)
+
+
+def compress(values: Iterable[str], universe: Iterable[str]) -> str:
+    """ "10.6–11.4, 12" for the values among an ordered universe, runs joined by an en dash."""
+    ordered = sorted(set(universe), key=version_key)
+    wanted = set(values)
+    runs: list[list[str]] = []
+    for position, value in enumerate(ordered):
+        if value in wanted:
+            if runs and position and runs[-1][-1] == ordered[position - 1]:
+                runs[-1].append(value)
+            else:
+                runs.append([value])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def _distinct(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

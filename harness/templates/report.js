@@ -9,13 +9,15 @@
   var columnStyle = document.createElement("style");
   document.head.append(columnStyle);
   var str = function (i) { return i === null || i === undefined ? null : data.strings[i]; };
-  // An evidence entry is a list (see EVIDENCE_FIELDS in harness/report/model.py); values are JSON texts.
+  // An evidence entry is a list (see EVIDENCE_FIELDS in harness/report/evidence.py); values are JSON texts.
   function evidence(index) {
     var raw = data.evidence[index], ev = {};
     data.fields.forEach(function (name, i) { ev[name] = raw[i] === undefined ? null : raw[i]; });
     ev.outcome = data.outcomes[ev.outcome];
     ev.error = str(ev.error);
     ev.reason = str(ev.reason);
+    ev.step = str(ev.step);
+    ev.errors = (ev.errors || []).map(function (i) { return JSON.parse(str(i)); });
     ["expected", "observed", "flags", "setup"].forEach(function (name) { ev[name] = ev[name] === null ? undefined : JSON.parse(str(ev[name])); });
     ev.check = table.querySelector('tr.check[data-r="' + Math.floor(index / width) + '"] code').textContent;
     ev.cell = index % width;
@@ -36,6 +38,12 @@
     if (!url) { return false; }
     try { return ["http:", "https:"].indexOf(new URL(url).protocol) >= 0; } catch (e) { return false; }
   }
+  function viewText(view) {
+    var parts = [(view.display_name || "no display name") + " (vendor " + (view.vendor || "?") + (view.is_mariadb === null ? "" : ", MariaDB detected: " + (view.is_mariadb ? "yes" : "no")) + ", version " + (view.version || "not parsed") + ")"];
+    if (view.mismatch) { parts.push(el("strong", {}, ["Differs from what the server reported: " + view.mismatch])); }
+    if (view.unreadable) { parts.push("Not readable: " + view.unreadable); }
+    return el("div", {}, parts.map(function (p) { return el("div", {}, [p]); }));
+  }
   function pretty(value) { return el("pre", {}, [JSON.stringify(value, null, 2)]); }
 
   function showEvidence(td) {
@@ -50,14 +58,25 @@
     var dl = el("dl");
     function add(term, value) { dl.append(el("dt", {}, [term]), el("dd", {}, [value])); }
     add("Cell", col.cell + " (" + col.server + ", reported " + (col.reported || "no version") + ")");
+    if (col.view) { add("Django's view", viewText(col.view)); }
     add("Outcome", ev.outcome);
     if (str(ev.claim)) { add("Claim", str(ev.claim)); }
+    if (str(ev.applies_by)) { add("How this claim applies", str(ev.applies_by)); }
     if (str(ev.source)) {
       add("Source", linkable(str(ev.url)) ? el("a", {href: str(ev.url), rel: "noreferrer"}, [str(ev.source)]) : str(ev.source));
     }
     if (ev.observed !== undefined) {
       add("Expected", ev.expected === undefined ? "(no claim)" : pretty(ev.expected));
       add("Observed", pretty(ev.observed));
+    }
+    if (str(ev.explanation)) {
+      var why = [str(ev.explanation)], whySource = str(ev.explanation_source), whyUrl = str(ev.explanation_url);
+      if (whySource || whyUrl) {
+        why.push(" (", linkable(whyUrl) ? el("a", {href: whyUrl, rel: "noreferrer"}, [whySource || whyUrl]) : (whySource || ""), ")");
+      }
+      add("Why", el("span", {}, why));
+    } else if (ev.outcome === "differs from docs") {
+      add("Why", el("strong", {}, ["Unexplained: no explanation from the server's or driver's own docs yet."]));
     }
     Object.keys(ev.flags || {}).forEach(function (name) {
       var flag = ev.flags[name];
@@ -66,7 +85,15 @@
     });
     Object.keys(ev.setup || {}).forEach(function (name) { add("Setup", name + " = " + JSON.stringify(ev.setup[name])); });
     if (ev.sql && ev.sql.length) { add("SQL", el("div", {}, ev.sql.map(function (i) { return el("pre", {}, [str(i)]); }))); }
+    if (ev.step) { add("Failed setup step", ev.step); }
     if (ev.error) { add("Error", el("pre", {}, [ev.error])); }
+    ev.errors.forEach(function (error) {
+      var head = [error.exception];
+      if (error.driver_exception) { head.push("from " + error.driver_exception); }
+      if (error.code) { head.push("code " + error.code); }
+      if (error.sqlstate) { head.push("SQLSTATE " + error.sqlstate); }
+      add(ev.step ? "Setup error" : "Observed error", el("div", {}, [el("div", {"class": "error-head"}, [head.join(" · ")]), el("pre", {}, [error.message])]));
+    });
     if (ev.reason) { add("Reason", ev.reason); }
     if (ev.duration !== null) { add("Duration", ev.duration + " s"); }
     panel.append(dl);
