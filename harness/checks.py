@@ -256,6 +256,7 @@ def judge(end: CheckEnd, claims: ClaimsTable, target: Callable[[], Target], secr
             **{**base, "errors": [failed]},
             outcome=Outcome.HARNESS_ERROR,
             error=f"setup step {end.raised.step!r} failed: {describe(failed)}",
+            failed_step=end.raised.step,
         )
     if end.raised is not None:
         text = error_text(end)

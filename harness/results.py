@@ -109,6 +109,8 @@ class CheckResult:
     """Why the check could not run here (not applicable, unavailable, unsupported)."""
     error: str | None = None
     """The error text of a harness error."""
+    failed_step: str | None = None
+    """The setup step whose failure ended the check (a harness error), by the name the check gave it."""
     errors: list[ObservedError] = field(default_factory=list)
     """Every error the observation records, in the order the check met them, with the server's code and message;
     for a setup step that failed, that step's error."""

@@ -215,6 +215,7 @@ def results(hostile: str | None = None) -> list[CellResult]:
                     "collation.default",
                     Outcome.HARNESS_ERROR,
                     error=f"setup step 'create the table' failed: {SETUP_ERROR.exception}: {SETUP_ERROR.message}",
+                    failed_step="create the table",
                     errors=[SETUP_ERROR],
                 ),
                 in_django_42(

@@ -114,6 +114,7 @@ def test_a_failed_setup_step_ends_the_check_as_a_harness_error_naming_the_step()
         "UNIQUE constraint failed: t.x"
     )
     assert [e.code for e in result.errors] == ["SQLITE_CONSTRAINT_UNIQUE"]
+    assert result.failed_step == "insert the rows"
 
 
 def test_secrets_are_masked_in_error_messages() -> None:

@@ -8,12 +8,11 @@ texts and JSON values are indexes into the string table (values as JSON text), s
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
 from typing import Any
 
 from harness.report.model import OBSERVED, OUTCOMES, link_url, status_outcome
-from harness.results import CellResult, CheckResult, Outcome
+from harness.results import CellResult, CheckResult
 
 EVIDENCE_FIELDS = (
     "outcome",
@@ -37,17 +36,6 @@ EVIDENCE_FIELDS = (
     "step",  # the setup step whose failure ended the check
 )
 _OUTCOME_INDEX = {outcome: index for index, outcome in enumerate(OUTCOMES)}
-
-
-# How the harness writes a harness error that a failed setup step caused (harness.checks.judge):
-# "setup step 'create tables' failed: ...", the step's name as Python's repr quotes it.
-_SETUP_FAILED = re.compile(r"setup step (?P<quote>['\"])(?P<step>.*?)(?P=quote) failed: ", re.S)
-
-
-def failed_step(error: str | None) -> str | None:
-    """The name of the setup step a harness error names as the one that failed, if it does."""
-    found = _SETUP_FAILED.match(error) if error else None
-    return found.group("step") if found else None
 
 
 class EvidenceTable:
@@ -88,7 +76,7 @@ class EvidenceTable:
             self._text(found.explanation),
             self._text(found.explanation_source),
             self._text(link_url(found.explanation_url)),
-            self._text(failed_step(found.error) if found.outcome is Outcome.HARNESS_ERROR else None),
+            self._text(found.failed_step),
         ]
 
     def _text(self, text: str | None) -> int | None:
