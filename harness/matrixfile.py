@@ -127,10 +127,21 @@ class _MatrixFile(_Strict):
 # -- loading ----------------------------------------------------------------------------
 
 
+# The default matrix is a few KiB; a file this large is not a matrix, and reading it would be costly.
+MATRIX_SIZE_LIMIT = 4 * 1024 * 1024
+
+
 def read_matrix(path: Path) -> Matrix:
     """Read and validate a matrix file; raise :class:`MatrixError` with one clear line."""
     where = str(path)
     try:
+        if path.exists() and not path.is_file():  # /dev/zero, a pipe or a folder would be read without end
+            raise MatrixError(f"{where}: not a regular file; pass --matrix PATH to a matrix file")
+        if path.exists() and path.stat().st_size > MATRIX_SIZE_LIMIT:
+            raise MatrixError(
+                f"{where}: {path.stat().st_size} bytes, over the {MATRIX_SIZE_LIMIT // 1024 // 1024} MiB a "
+                "matrix file may have; is it the right file?"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MatrixError(f"{where}: no such file; pass --matrix PATH to an existing matrix file") from None

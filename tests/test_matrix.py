@@ -573,7 +573,8 @@ BAD = {
     ),
     "start-timeout-string": Bad(VALID + '    start_timeout: "60"\n', 25, ("servers[1].start_timeout", "integer")),
     "no-such-file": Bad(MISSING, None, ("no such file", "--matrix")),
-    "directory": Bad(None, None, ("cannot read the matrix file", "directory")),
+    "directory": Bad(None, None, ("not a regular file", "--matrix")),
+    "huge": Bad(VALID + "#" * (4 * 1024 * 1024), None, ("bytes, over the 4 MiB", "right file")),
     "invalid-utf8": Bad(VALID.encode() + b"# caf\xe9\n", None, ("cannot read the matrix file", "utf-8")),
 }
 
@@ -643,6 +644,12 @@ def test_cli_list_rejects(
     _check_message(lines[0][len(prefix) :], path, case)
     assert not (tmp_path / "reports").exists()
     assert _tree(tmp_path) == before
+
+
+def test_a_matrix_that_is_no_regular_file_is_never_read() -> None:
+    # /dev/zero would be read until memory runs out.
+    with pytest.raises(MatrixError, match=r"^/dev/zero: not a regular file; pass --matrix PATH"):
+        load_matrix(Path("/dev/zero"))
 
 
 def test_cli_message_is_the_matrix_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
