@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run cells and render the report")
     selection(run)
     run.add_argument("--results", type=Path, default=DEFAULT_REPORTS / "results", help="where results go")
+    run.add_argument("--output", type=Path, default=DEFAULT_REPORTS, help="where the report goes (default: reports)")
     run.add_argument("--no-report", action="store_true", help="do not render the report afterwards")
     run.add_argument(
         "-j", "--jobs", type=int, default=None, metavar="N", help="cells at a time (default: one more than the cores)"

@@ -97,6 +97,12 @@ def _run(args: argparse.Namespace) -> int:
 
     check_timeout = _check_timeout(args.check_timeout)
     _refuse_unmakeable_folder("--results", args.results)
+    if not args.no_report:
+        from harness.report import refuse_foreign_files
+
+        # Before any cell runs: the report must not overwrite what someone else put there.
+        _refuse_unmakeable_folder("--output", args.output)
+        refuse_foreign_files(args.output)
     matrix, cells = _select(args)
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
@@ -137,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
     for server_id, reason in summary.unreachable_urls.items():
         print(f"dbcompat: server {server_id}, given by URL, could not be reached ({reason})", file=sys.stderr)
     if not args.no_report and summary.results:
-        written = write_reports(summary.results, args.results.parent, partial=summary.partial)
+        written = write_reports(summary.results, args.output, partial=summary.partial)
         size = written.html.stat().st_size // 1024
         print(f"report: {written.html} ({size} KiB), {written.markdown}, {written.merged}")
     return summary.exit_status

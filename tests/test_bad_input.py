@@ -256,3 +256,52 @@ def test_a_bad_check_timeout_variable_is_one_line_before_any_cell(
     assert err.endswith("DBCOMPAT_CHECK_TIMEOUT='abc': write a number of seconds above 0, e.g. 60")
     assert len(err.splitlines()) == 1
     assert not list((tmp_path / "results").glob("*.json"))  # no cell ran
+
+
+# -- the report never overwrites a file dbcompat did not write --------------------------
+
+
+@pytest.mark.parametrize("name", ["index.html", "compat.md", "results.json"])
+def test_run_refuses_an_output_folder_holding_someone_elses_file_before_any_cell(
+    name: str, tmp_path: Path, no_cell_runs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "site"
+    output.mkdir()
+    (output / name).write_text("mine, not dbcompat's\n", encoding="utf-8")
+    args = ["run", "--matrix", str(write_matrix(tmp_path)), "--results", str(tmp_path / "r"), "--output", str(output)]
+    assert cli.main(args) == EXIT_BAD_INPUT
+    line = one_error_line(capsys)
+    assert line.endswith(f"{output / name} exists and was not written by dbcompat; move it, or give the report "
+                         "another folder (--output)")  # fmt: skip
+    assert (output / name).read_text(encoding="utf-8") == "mine, not dbcompat's\n"
+
+
+def test_report_refuses_to_overwrite_someone_elses_file_and_rewrites_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "results"
+    write_result(results, _result("sqlite-sqlite3-django52"))
+    output = tmp_path / "out"
+    assert cli.main(["report", str(results), "--output", str(output)]) == 0
+    assert cli.main(["report", str(results), "--output", str(output)]) == 0  # its own files: rendered again
+    capsys.readouterr()
+    (output / "compat.md").write_text("# notes of mine\n", encoding="utf-8")
+    assert cli.main(["report", str(results), "--output", str(output)]) == EXIT_BAD_INPUT
+    assert "compat.md exists and was not written by dbcompat" in one_error_line(capsys)
+    assert (output / "compat.md").read_text(encoding="utf-8") == "# notes of mine\n"
+
+
+def test_run_writes_its_report_into_output_never_beside_the_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --results used to put the report into its parent folder, over whatever was there.
+    elsewhere = tmp_path / "project"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("<p>the project's own page</p>\n", encoding="utf-8")
+    output = tmp_path / "report"
+    args = ["run", "sqlite-sqlite3-django52", "-q", "--results", str(elsewhere / "results"), "--output", str(output)]
+    assert cli.main(args) in (0, 1)  # the cell's findings decide which
+    assert (elsewhere / "index.html").read_text(encoding="utf-8") == "<p>the project's own page</p>\n"
+    assert not (elsewhere / "compat.md").exists()
+    assert (output / "index.html").exists() and (output / "compat.md").exists()
+    assert (elsewhere / "results" / "sqlite-sqlite3-django52.json").exists()

@@ -24,6 +24,32 @@ class Written:
     merged: Path
 
 
+# What marks each file of a report as written by dbcompat (the older marks of earlier versions too),
+# so that rendering never overwrites a file someone else put there.
+_OURS = {
+    "index.html": ('<meta name="generator" content="dbcompat">', 'id="report-data"'),
+    "compat.md": ("[//]: # \"written by dbcompat", "# Django database compatibility"),
+    "results.json": ('{"schema_version": ',),
+}
+
+
+def refuse_foreign_files(output: Path) -> None:
+    """:class:`UsageError` if ``output`` holds a report file that dbcompat did not write."""
+    for name, marks in _OURS.items():
+        path = output / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(8192).decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        if not path.is_file() or path.is_symlink() or not any(mark in head for mark in marks):
+            raise UsageError(
+                f"{path} exists and was not written by dbcompat; move it, or give the report another folder (--output)"
+            )
+
+
 def write_reports(
     results: Sequence[CellResult],
     output: Path,
@@ -44,6 +70,7 @@ def write_reports(
         in_the_way = isinstance(exc, FileExistsError | NotADirectoryError)
         reason = "a file is in the way" if in_the_way else (exc.strerror or str(exc))
         raise UsageError(f"{output}: cannot create the folder: {reason}; give another folder") from None
+    refuse_foreign_files(output)
     report = build_report(results, baseline, partial)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     html = _write(output / "index.html", render_html(report))
