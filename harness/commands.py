@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.errors import (
@@ -20,6 +21,9 @@ from harness.errors import (
     seconds_from,
 )
 from harness.matrix import Cell, Matrix, load_matrix
+
+if TYPE_CHECKING:
+    from harness.progress import Reporter
 
 DEFAULT_REPORTS = Path("reports")
 # Containers left running by --keep-servers, for the next run.
@@ -91,8 +95,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from harness.progress import Reporter
-    from harness.report import write_reports
-    from harness.runner import default_jobs, run_cells
+    from harness.results import folder_lock
+    from harness.runner import default_jobs
     from harness.servers import locate_server
 
     check_timeout = _check_timeout(args.check_timeout)
@@ -109,7 +113,6 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs {jobs}: give at least 1")
     for server in {cell.server.id: cell.server for cell in cells}.values():
         locate_server(server, os.environ)  # a URL that cannot be read is bad input: exit 2 before any cell runs
-    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}, {jobs} at a time")
     live = not args.quiet and sys.stdout.isatty() and not os.environ.get("CI")
     reporter: Reporter
     if live:
@@ -119,6 +122,27 @@ def _run(args: argparse.Namespace) -> int:
     else:
         reporter = Reporter()
 
+    with contextlib.ExitStack() as held:
+        # One run at a time writes a results folder, and a report folder.
+        held.enter_context(folder_lock(args.results, "--results"))
+        if not args.no_report and args.output.resolve() != args.results.resolve():
+            held.enter_context(folder_lock(args.output, "--output"))
+        return _run_and_report(args, matrix, cells, jobs, reporter, live, check_timeout)
+
+
+def _run_and_report(
+    args: argparse.Namespace,
+    matrix: Matrix,
+    cells: Sequence[Cell],
+    jobs: int,
+    reporter: Reporter,
+    live: bool,
+    check_timeout: float | None,
+) -> int:
+    from harness.report import write_reports
+    from harness.runner import run_cells
+
+    print(f"dbcompat {__version__}: {len(cells)} cells from {matrix.path}, {jobs} at a time")
     # SIGTERM (a CI job cancelled, a service stopped) ends a run like Ctrl-C: cells stopped, results kept.
     previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:

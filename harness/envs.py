@@ -14,11 +14,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from harness.errors import EnvironmentBuildError
 from harness.matrix import Cell
@@ -152,14 +155,46 @@ def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_R
             for step in steps:
                 stream.write("$ " + " ".join(step) + "\n")
                 stream.flush()
-                done = subprocess.run(step, stdout=stream, stderr=subprocess.STDOUT, check=False, env={**os.environ})
-                if done.returncode != 0:
+                returncode = _run_step(step, stream)
+                if returncode != 0:
                     shutil.rmtree(directory, ignore_errors=True)
                     raise EnvironmentBuildError(
-                        f"building the environment {plan.name} failed (exit {done.returncode}); see {log}: {_tail(log)}"
+                        f"building the environment {plan.name} failed (exit {returncode}); see {log}: {_tail(log)}"
                     )
         (directory / _MARKER).write_text(json.dumps({"key": plan.key, "requirements": plan.requirements}))
         return env_python(directory)
+
+
+# The installers running now, each in a process group of its own, so that stopping a run ends them
+# (and whatever they started) at once instead of waiting on an index that does not answer.
+_BUILDS: set[subprocess.Popen[bytes]] = set()
+_BUILDS_LOCK = threading.Lock()
+
+
+def _run_step(step: list[str], stream: IO[str]) -> int:
+    child = subprocess.Popen(step, stdout=stream, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True)
+    with _BUILDS_LOCK:
+        _BUILDS.add(child)
+    try:
+        return child.wait()
+    finally:
+        with _BUILDS_LOCK:
+            _BUILDS.discard(child)
+
+
+def stop_builds(grace: float = 3.0) -> None:
+    """End every environment build of this process: SIGTERM to each installer's group, SIGKILL after ``grace``."""
+    with _BUILDS_LOCK:
+        running = list(_BUILDS)
+    for child in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in running:
+        try:
+            child.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
 
 
 def _args(plan: EnvPlan) -> list[str]:

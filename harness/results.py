@@ -7,10 +7,12 @@ that reaches disk carries a password.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -266,6 +268,40 @@ def mask_secrets(result: CellResult, secrets: Iterable[str]) -> CellResult:
             for check in result.checks
         ],
     )
+
+
+class FolderInUse(DbcompatError):
+    """Another dbcompat run writes into the same folder."""
+
+
+@contextlib.contextmanager
+def folder_lock(directory: Path, option: str) -> Iterator[None]:
+    """Hold ``directory`` for this run: a second run given the same folder says so and exits 2.
+
+    Two runs writing one results folder would delete each other's cell files, and the last one to
+    finish would replace the report with its own subset. The lock is an flock, so a run that is
+    killed lets go of it with its last breath.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / ".dbcompat.lock"
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise FolderInUse(
+                f"{option} {directory}: another dbcompat run ({holder}) is writing there; wait for it to "
+                f"finish, or give {option} another folder"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = ()) -> Path:

@@ -26,7 +26,7 @@ from harness import __version__
 from harness.cells.job import CellJob
 from harness.cells.job import check_timeout as job_check_timeout
 from harness.cells.job import connect_timeout as job_connect_timeout
-from harness.envs import PROJECT_ROOT, ensure_env, plan_env
+from harness.envs import PROJECT_ROOT, ensure_env, plan_env, stop_builds
 from harness.errors import (
     DbcompatError,
 )
@@ -68,6 +68,24 @@ def default_jobs() -> int:
     except AttributeError:  # not on every platform
         cores = os.cpu_count() or 1
     return max(1, cores) + 1
+
+
+def _hurry_on_signals(hurry: threading.Event) -> Callable[[], None]:
+    """Make SIGINT and SIGTERM set ``hurry`` instead of raising; returns what puts the handlers back.
+
+    Only the main thread can set handlers; elsewhere (a run started from a thread) nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number in previous:
+        signal.signal(number, lambda *_: hurry.set())
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
 
 
 def interleaved_by_server(cells: Sequence[Cell]) -> list[tuple[int, Cell]]:
@@ -131,6 +149,7 @@ class _Runner:
         self.check_timeout = check_timeout if check_timeout is not None else job_check_timeout(environ)
         self.connect_timeout = job_connect_timeout(environ)
         self.stopping = threading.Event()
+        self.hurry = threading.Event()  # a second signal came while stopping
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
         self.progress_dir = results_dir / ".progress"
@@ -159,14 +178,25 @@ class _Runner:
                     reporter.done(cell, result, seconds)
         except KeyboardInterrupt:
             interrupted = True
-            self.stopping.set()
-            self.pool.abort()
-            self._stop_children()
+            # From here a second Ctrl-C or SIGTERM (``timeout`` sends two) only hurries the stop: the
+            # finished results stay, the report is still rendered, and no child outlives the run.
+            restore = _hurry_on_signals(self.hurry)
+            try:
+                self.stopping.set()
+                self.pool.abort()
+                stop_builds()
+                self._stop_children()
+            finally:
+                restore()
         finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-            self.pool.stop_all()
-            reporter.stop()
-            shutil.rmtree(self.progress_dir, ignore_errors=True)
+            restore = _hurry_on_signals(self.hurry)
+            try:
+                executor.shutdown(wait=True, cancel_futures=True)
+                self.pool.stop_all()
+                reporter.stop()
+                shutil.rmtree(self.progress_dir, ignore_errors=True)
+            finally:
+                restore()
         ordered = tuple(results[cell.id] for cell in cells if cell.id in results)
         return RunSummary(ordered, self.pool.starts, interrupted, len(cells))
 
@@ -189,7 +219,8 @@ class _Runner:
                 os.killpg(child.pid, signal.SIGTERM)
         for child in children:
             try:
-                child.wait(timeout=10)
+                # A cell drops its throwaway database on SIGTERM; a second signal asks for no waiting.
+                child.wait(timeout=0.5 if self.hurry.is_set() else 10)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -305,3 +306,30 @@ def test_run_writes_its_report_into_output_never_beside_the_results(
     assert not (elsewhere / "compat.md").exists()
     assert (output / "index.html").exists() and (output / "compat.md").exists()
     assert (elsewhere / "results" / "sqlite-sqlite3-django52.json").exists()
+
+
+# -- one run at a time writes a results folder, and a report folder ----------------------
+
+
+@pytest.mark.parametrize("option", ["--results", "--output"])
+def test_a_second_run_on_the_same_folder_says_so_and_exits_2(
+    option: str, tmp_path: Path, no_cell_runs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.results import folder_lock
+
+    folders = {"--results": tmp_path / "results", "--output": tmp_path / "site"}
+    (folders["--results"] / "sqlite-sqlite3-django52.json").parent.mkdir(parents=True)
+    (folders["--results"] / "sqlite-sqlite3-django52.json").write_text("{}", encoding="utf-8")
+    args = ["run", "--matrix", str(write_matrix(tmp_path))]
+    args += ["--results", str(folders["--results"]), "--output", str(folders["--output"])]
+    with folder_lock(folders[option], option):  # the first run, still going
+        assert cli.main(args) == EXIT_BAD_INPUT
+    line = one_error_line(capsys)
+    assert line.endswith(
+        f"{option} {folders[option]}: another dbcompat run (pid {os.getpid()}) is writing there; wait for it to "
+        f"finish, or give {option} another folder"
+    )
+    # Nothing of the first run's was touched.
+    assert (folders["--results"] / "sqlite-sqlite3-django52.json").read_text(encoding="utf-8") == "{}"
+    with folder_lock(folders[option], option):  # free again once the first run is over
+        pass

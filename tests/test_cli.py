@@ -110,7 +110,7 @@ def test_markdown_cannot_be_broken_by_what_servers_say() -> None:
 
 def test_run_sqlite_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     results = tmp_path / "results"
-    status = main(["run", "sqlite-sqlite3-django52", "--results", str(results)])
+    status = main(["run", "sqlite-sqlite3-django52", "--results", str(results), "--output", str(tmp_path)])
     out = capsys.readouterr().out
     data = json.loads((results / "sqlite-sqlite3-django52.json").read_text())
     assert data["status"] == "ran"

@@ -59,7 +59,17 @@ def test_passwords_never_reach_results_reports_or_console(
     url = postgres_url.replace("postgres@", f"postgres:{written}@", 1)
     assert written in url
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "postgres15-psycopg-django52", "--results", str(tmp_path / "r")],
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "run",
+            "postgres15-psycopg-django52",
+            "--results",
+            str(tmp_path / "r"),
+            "--output",
+            str(tmp_path),
+        ],
         env={**os.environ, "DBCOMPAT_URL_POSTGRES15": url},
         capture_output=True,
         text=True,

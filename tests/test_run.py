@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -90,8 +91,12 @@ def test_a_cell_builds_its_environment_while_its_server_starts(
     assert result.server.version_mismatch  # PostgreSQL 15 answered where the matrix says 17
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("signum", "times"),
+    # Twice, 0.2 s apart, as ``timeout`` or an impatient Ctrl-C sends them: the second only hurries.
+    [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGTERM, 2), (signal.SIGINT, 2)],
+)
+def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: Path, signum: int, times: int) -> None:
     results = tmp_path / "results"
     command = [
         sys.executable,
@@ -104,6 +109,8 @@ def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: P
         "--quiet",
         "--results",
         str(results),
+        "--output",
+        str(tmp_path),
     ]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None
@@ -113,7 +120,9 @@ def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: P
         lines.append(line)
         if line.startswith("[1/4]") or time.monotonic() > deadline:
             break
-    child.send_signal(signum)
+    for _ in range(times):
+        child.send_signal(signum)
+        time.sleep(0.2)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130, "".join(lines) + out + err
     assert "interrupted:" in err
@@ -134,7 +143,18 @@ def test_interrupt_keeps_finished_cells_and_renders_a_partial_report(tmp_path: P
 
 def test_quiet_run_prints_one_line_per_cell_and_the_report(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "sqlite-sqlite3-django52", "-q", "--results", str(tmp_path / "r")],
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "run",
+            "sqlite-sqlite3-django52",
+            "-q",
+            "--results",
+            str(tmp_path / "r"),
+            "--output",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "CI": "true"},
@@ -189,3 +209,34 @@ def test_a_killed_cell_leaves_the_other_results_whole(matrix: Matrix, tmp_path: 
         if cell != "sqlite-sqlite3-django52":
             assert data["status"] == "ran" and len(data["checks"]) > 30
     assert not list(results.glob(".*.tmp"))  # no half-written file left to mistake for a result
+
+
+def test_ctrl_c_during_an_environment_build_stops_the_installer_at_once(tmp_path: Path) -> None:
+    # An index that accepts connections and never answers: unstopped, uv waits on it for minutes.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        index = f"http://127.0.0.1:{silent.getsockname()[1]}/simple"
+        envs = tmp_path / "envs"
+        environ = {**os.environ, "DBCOMPAT_ENVS": str(envs), "UV_INDEX_URL": index, "UV_DEFAULT_INDEX": index,
+                   "UV_NO_CACHE": "1", "PIP_INDEX_URL": index}  # fmt: skip
+        command = [sys.executable, "-m", "harness.cli", "run", "sqlite-sqlite3-django52", "-q", "--no-report",
+                   "--results", str(tmp_path / "results")]  # fmt: skip
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _installing(envs):
+            time.sleep(0.1)
+        assert _installing(envs), "the environment build never started"
+        child.send_signal(signal.SIGINT)
+        began = time.monotonic()
+        out, err = child.communicate(timeout=60)
+        took = time.monotonic() - began
+    assert child.returncode == 130, out + err
+    assert took < 15, took  # SIGTERM to the installer's process group, SIGKILL 3 s later
+    assert not _installing(envs)
+
+
+def _installing(envs: Path) -> bool:
+    """Whether an installer working on an environment under ``envs`` is running."""
+    found = subprocess.run(["pgrep", "-f", "--", f"pip install.*{envs}"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
