@@ -17,7 +17,7 @@ from harness.report.build import build_report
 from harness.report.diff import diff_results, has_regressions
 from harness.report.html import render_html
 from harness.report.markdown import compress, render_markdown
-from harness.results import Outcome, load_results, write_result
+from harness.results import CellStatus, Outcome, load_results, write_result
 from tests.reportdata import cell, check, results
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -192,6 +192,22 @@ def test_diff_lists_outcome_and_observation_changes() -> None:
     ]
     assert has_regressions(changes)
     assert diff_results(results(), results()) == []
+
+
+def test_a_cell_that_no_longer_runs_is_lost_coverage() -> None:
+    unavailable = [
+        replace(r, status=CellStatus.UNAVAILABLE, reason="cannot connect", checks=[]) if i == 0 else r
+        for i, r in enumerate(results())
+    ]
+    changes = diff_results(results(), unavailable)
+    first = results()[0].cell
+    assert [c.describe() for c in changes] == [f"REGRESSION {first}: status ran -> server unavailable"]
+    assert has_regressions(changes)
+    gone = diff_results(results(), results()[1:])
+    assert [c.describe() for c in gone] == [f"REGRESSION {first}: removed"]
+    # The other way round is more coverage: no regression.
+    assert not has_regressions(diff_results(unavailable, results()))
+    assert not has_regressions(diff_results(results()[1:], results()))
 
 
 def test_diff_command_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

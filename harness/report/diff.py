@@ -1,7 +1,8 @@
 """What changed between two runs: outcomes and observations, cell by cell.
 
 A regression is a check that was as documented and now differs from the docs or
-ends in a harness error, or a cell that ran and now ends in a harness error. A finding's
+ends in a harness error, or lost coverage: a cell that ran and now did not (a harness error,
+a server unavailable, Django refusing the server) or is gone from the results. A finding's
 explanation changing is listed, never a regression: the server did the same as before,
 only what the claims say about it changed.
 """
@@ -48,10 +49,13 @@ def diff_results(old: Sequence[CellResult], new: Sequence[CellResult]) -> list[C
     for cell in sorted(old_cells.keys() | new_cells.keys()):
         before, after = old_cells.get(cell), new_cells.get(cell)
         if before is None or after is None:
-            changes.append(Change(cell, None, "added" if before is None else "removed", None, None, False))
+            lost = before is not None and before.status is CellStatus.RAN
+            changes.append(Change(cell, None, "added" if before is None else "removed", None, None, lost))
             continue
         if before.status is not after.status:
-            regression = before.status is CellStatus.RAN and after.status is CellStatus.HARNESS_ERROR
+            # A cell that ran and no longer does is lost coverage, whatever the reason: a nightly job whose
+            # servers all went missing must not stay green.
+            regression = before.status is CellStatus.RAN
             changes.append(Change(cell, None, "status", before.status.value, after.status.value, regression))
         old_checks = {c.id: c for c in before.checks}
         new_checks = {c.id: c for c in after.checks}
