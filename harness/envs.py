@@ -134,7 +134,11 @@ def ensure_env(plan: EnvPlan, environ: Mapping[str, str], root: Path = PROJECT_R
     directory = base / plan.name
     with _locked(base / f"{plan.name}.lock"):
         if _is_current(directory, plan):
-            return env_python(directory)
+            damage = _damage(directory)
+            if damage is None:
+                return env_python(directory)
+            # Said, not silent: a file someone deleted (or a disk that lost it) is rebuilt once.
+            print(f"dbcompat: the environment {plan.name} is damaged ({damage}); building it again", file=sys.stderr)
         shutil.rmtree(directory, ignore_errors=True)
         python = find_python(plan.python, environ)
         log = base / f"{plan.name}.log"
@@ -214,6 +218,24 @@ def _args(plan: EnvPlan) -> list[str]:
     # bundles SQLite in its wheel would link the system's instead.
     binary = [item for name in plan.only_binary for item in ("--only-binary", name)]
     return [*binary, *editable, "--", *requirements]
+
+
+def _damage(directory: Path) -> str | None:
+    """What is missing from an environment that was built whole: a file an installed distribution's RECORD
+    lists. Stat-ing them costs some milliseconds, far less than a cell that fails on an ImportError."""
+    for record in sorted(directory.glob("lib/python*/site-packages/*.dist-info/RECORD")):
+        site = record.parent.parent
+        try:
+            lines = record.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            return f"{record.relative_to(directory)} unreadable: {exc.strerror or exc}"
+        for line in lines:
+            name = line.rsplit(",", 2)[0]
+            if name and not (site / name).exists():
+                return f"{name} is missing"
+    if not any(directory.glob("lib/python*/site-packages/*.dist-info/RECORD")):
+        return "no installed distribution is recorded"
+    return None
 
 
 def _is_current(directory: Path, plan: EnvPlan) -> bool:

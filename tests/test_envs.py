@@ -68,3 +68,19 @@ def test_no_interpreter_for_a_version_says_how_to_give_one(tmp_path: Path) -> No
     environ = {"DBCOMPAT_ENVS": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv")}
     with pytest.raises(EnvironmentBuildError, match=r"no Python 2\.1 found .* DBCOMPAT_PYTHON21=/path/to/python2\.1"):
         ensure_env(missing, environ)
+
+
+def test_a_damaged_environment_is_built_again_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"DBCOMPAT_ENVS": str(tmp_path)}
+    python = ensure_env(plan("packaging"), environ)
+    (module,) = (tmp_path / "django00-sample").glob("lib/python*/site-packages/packaging/version.py")
+    module.unlink()  # a file inside the environment is gone: importing it would fail in every cell
+    assert not imports(python, "packaging.version")
+    assert ensure_env(plan("packaging"), environ) == python
+    assert imports(python, "packaging.version")
+    err = capsys.readouterr().err
+    assert err == (
+        "dbcompat: the environment django00-sample is damaged (packaging/version.py is missing); building it again\n"
+    )
+    assert ensure_env(plan("packaging"), environ) == python  # whole again: reused, nothing said
+    assert capsys.readouterr().err == ""
