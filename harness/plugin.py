@@ -14,6 +14,7 @@ import importlib.metadata
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.checks import CheckEnd, check_id_of, error_text, judge, looks_like_lost_connection, watchdog
-from harness.errors import raise_keyboard_interrupt
+from harness.errors import DbcompatError, raise_keyboard_interrupt
 from harness.fixtures import (  # noqa: F401  (fixtures)
     backend,
     check,
@@ -279,7 +280,12 @@ class CellPlugin:
             if self.pool is not None:
                 self.pool.stop_all()
             if self.writes:
-                self.written = self.session.write(self.session.job.results_dir)
+                try:
+                    self.written = self.session.write(self.session.job.results_dir)
+                except DbcompatError as exc:
+                    # One line the runner reads back as the cell's reason (a full disk, say); no traceback.
+                    sys.stderr.write(f"dbcompat: error: {exc}\n")
+                    self.writes = False
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.writes:

@@ -8,6 +8,7 @@ that reaches disk carries a password.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -308,18 +309,35 @@ def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = (
     """Write ``<directory>/<cell>.json`` atomically: readers see the old file or the new one."""
     directory.mkdir(parents=True, exist_ok=True)
     text = json.dumps(asdict(mask_secrets(result, secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
-    target = directory / f"{result.cell}.json"
-    handle, temporary = tempfile.mkstemp(prefix=f".{result.cell}.", suffix=".tmp", dir=directory)
+    return write_atomically(directory / f"{result.cell}.json", text)
+
+
+class DiskFull(DbcompatError):
+    """A file could not be written for want of space; what was written before is kept."""
+
+
+def write_atomically(path: Path, text: str, mode: int = 0o644) -> Path:
+    """Write ``path`` through a temporary file beside it: readers see the old file or the new one.
+
+    The temporary file never stays behind; a full disk (or quota) is one :class:`DiskFull` line.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
+        Path(temporary).chmod(mode)
+        Path(temporary).replace(path)
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(
+                f"{path}: not written, no space left on the device holding {path.parent}; free some space and "
+                "run again (what was written before is kept)"
+            ) from None
         raise
-    return target
+    return path
 
 
 def _read_json(path: Path) -> Any:

@@ -36,6 +36,7 @@ from harness.redaction import redact
 from harness.results import (
     CellResult,
     CellStatus,
+    DiskFull,
     DriverInfo,
     ResultError,
     load_result,
@@ -50,6 +51,8 @@ from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 SERVER_SETTLES = 1.0
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
+# How a cell's pytest says, in one line, why it wrote no results (see harness.plugin).
+CELL_ERROR_PREFIX = "dbcompat: error: "
 # pytest's exit codes for a session that ran to its end: all passed, or some tests failed
 # (a harness error in a check, which the results file records).
 _PYTEST_FINISHED = (0, 1)
@@ -308,7 +311,11 @@ class _Runner:
         try:
             result = load_result(target)
         except ResultError:
-            reason = f"the cell's pytest exited with {child.returncode} without writing results: {tail}"
+            # The cell says why it could not write, in one line (a full disk); else its output's end is the clue.
+            # (pytest's progress line may precede it on the same line, unended.)
+            said = [line.split(CELL_ERROR_PREFIX, 1)[1] for line in output.splitlines() if CELL_ERROR_PREFIX in line]
+            why = redact(said[-1], provided.secrets) if said else tail
+            reason = f"the cell's pytest exited with {child.returncode} without writing results: {why}"
             return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
         if child.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
             # pytest itself failed (an internal error, an interrupt) after the results were written.
@@ -317,8 +324,14 @@ class _Runner:
                 status=CellStatus.HARNESS_ERROR,
                 reason=f"the cell's pytest exited with {child.returncode}: {tail}",
             )
-            write_result(results_dir, result, provided.secrets)
+            _keep(results_dir, result, provided.secrets)
         return result
+
+
+def _keep(results_dir: Path, result: CellResult, secrets: Sequence[str]) -> None:
+    """Write a result the runner made; on a full disk it is kept in memory only, and the run goes on."""
+    with contextlib.suppress(DiskFull):  # the report, or its own one-line error, says so
+        write_result(results_dir, result, secrets)
 
 
 def _placeholder(
@@ -345,7 +358,7 @@ def _placeholder(
         finished_at=_now(),
         duration=round(time.monotonic() - began, 3),
     )
-    write_result(results_dir, result, provided.secrets if provided else ())
+    _keep(results_dir, result, provided.secrets if provided else ())
     return result
 
 

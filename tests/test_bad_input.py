@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -333,3 +335,63 @@ def test_a_second_run_on_the_same_folder_says_so_and_exits_2(
     assert (folders["--results"] / "sqlite-sqlite3-django52.json").read_text(encoding="utf-8") == "{}"
     with folder_lock(folders[option], option):  # free again once the first run is over
         pass
+
+
+# -- a full disk --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system of 64 KiB (tmpfs), too small for a cell's result; unmounted afterwards."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        message = f"cannot mount a tmpfs here: {done.stderr.decode().strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_cell_on_a_full_disk_says_so_in_its_reason(tiny_disk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results, output = tiny_disk / "results", tiny_disk / "out"
+    status = cli.main(["run", "sqlite-sqlite3-django52", "-q", "--results", str(results), "--output", str(output)])
+    out = capsys.readouterr().out
+    # The cell's whole result does not fit: the cell is a harness error whose reason is the cell's own line,
+    # not the tail of its pytest output.
+    assert status == EXIT_BAD_INPUT, out
+    (line,) = [line for line in out.splitlines() if line.startswith("[1/1] ")]
+    assert line.startswith(
+        "[1/1] sqlite-sqlite3-django52: harness error (the cell's pytest exited with 0 without writing results: "
+        f"{results / 'sqlite-sqlite3-django52.json'}: not written, no space left on the device holding {results}; "
+        "free some space and run again (what was written before is kept))"
+    ), line
+    assert [p.name for p in tiny_disk.rglob("*.tmp")] == []
+
+
+def test_a_report_on_a_full_disk_is_one_line_and_keeps_what_was_there(
+    tiny_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "results"
+    write_result(results, _result("sqlite-sqlite3-django52"))
+    output = tiny_disk / "out"
+    assert cli.main(["report", str(results), "--output", str(output)]) == 0
+    before = {p.name: p.read_bytes() for p in output.iterdir()}
+    with (tiny_disk / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
+        while True:  # until the disk is full
+            filler.write(b"x" * 1024)
+    capsys.readouterr()
+    assert cli.main(["report", str(results), "--output", str(output)]) == EXIT_BAD_INPUT
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith("dbcompat: error: ") and ": not written, no space left on the device holding " in line
+    assert "Traceback" not in captured.err
+    assert [p.name for p in tiny_disk.rglob("*.tmp")] == []
+    # The report rendered before is whole: a file is replaced only once its new text is all written.
+    assert {p.name: p.read_bytes() for p in output.iterdir()} == before

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
-from harness.results import CellResult, merged_document
+from harness.results import CellResult, merged_document, write_atomically
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
 
@@ -28,7 +26,7 @@ class Written:
 # so that rendering never overwrites a file someone else put there.
 _OURS = {
     "index.html": ('<meta name="generator" content="dbcompat">', 'id="report-data"'),
-    "compat.md": ("[//]: # \"written by dbcompat", "# Django database compatibility"),
+    "compat.md": ('[//]: # "written by dbcompat', "# Django database compatibility"),
     "results.json": ('{"schema_version": ',),
 }
 
@@ -73,20 +71,11 @@ def write_reports(
     refuse_foreign_files(output)
     report = build_report(results, baseline, partial)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
-    html = _write(output / "index.html", render_html(report))
-    markdown = _write(output / "compat.md", render_markdown(report))
+    html = write_atomically(output / "index.html", render_html(report))
+    markdown = write_atomically(output / "compat.md", render_markdown(report))
     document = merged_document(results, generated, partial)
-    merged = _write(output / "results.json", json.dumps(document, ensure_ascii=False, default=str) + "\n")
+    merged = write_atomically(output / "results.json", json.dumps(document, ensure_ascii=False, default=str) + "\n")
     return Written(html, markdown, merged)
-
-
-def _write(path: Path, text: str) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    Path(temporary).chmod(0o644)
-    Path(temporary).replace(path)
-    return path
 
 
 def results_schema() -> dict[str, Any]:
