@@ -457,3 +457,63 @@ def test_the_pulls_hint_names_images_build_only_for_servers_debian_ships() -> No
 
     assert build_hint("postgres15") == "; or build one from Debian's packages: dbcompat images build postgres15"
     assert build_hint("mysql84") == ""  # Debian ships no MySQL 8.4: only its official image has it
+
+
+@pytest.mark.parametrize("driver", ["mysqlclient", "connector"])
+def test_a_paused_server_ends_its_cell_within_the_bounds(
+    docker: Any, matrix: Matrix, server_image: Any, tmp_path: Path, driver: str
+) -> None:
+    # docker pause freezes the server's processes (the cgroup freezer, as SIGSTOP does): its kernel still
+    # accepts connections and acknowledges what is sent, but neither the statement nor KILL QUERY is answered.
+    from harness.cells.job import CellJob
+    from harness.envs import ensure_env, plan_env
+    from tests.test_server_lost import CHECKS
+
+    image = server_image("mariadb118")
+    cell = matrix.cell(f"mariadb118-{driver}-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    project = tmp_path / "project"
+    (project / "suites").mkdir(parents=True)
+    (project / "suites" / "__init__.py").write_text("")
+    (project / "suites" / "models.py").write_text("")
+    (project / "test_lost.py").write_text(CHECKS.replace("SELECT pg_sleep(20)", "SELECT SLEEP(20)"))
+    flag, results = tmp_path / "sleeping", tmp_path / "results"
+    pool = ServerPool({"DBCOMPAT_IMAGE_MARIADB118": image})
+    try:
+        provided = pool.provide(matrix.server("mariadb118"))
+        job = CellJob(cell, "p4us3d", 3.0, results, provided, connect_timeout=3.0).write(tmp_path / "job.json")
+        (container,) = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
+        child = subprocess.Popen(
+            [str(python), "-m", "pytest", f"--dbcompat-job={job}", "-p", "no:cacheprovider"],
+            cwd=project,
+            env={**without_urls(), "DOOMED_SIGNAL": str(flag)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), "the check never started"
+        time.sleep(0.3)  # into SLEEP(20)
+        container.pause()
+        paused = time.monotonic()
+        try:
+            output, _ = child.communicate(timeout=120)
+        finally:
+            container.unpause()
+        took = time.monotonic() - paused
+    finally:
+        pool.stop_all()
+    # The check timeout, then the cancel's grace or the driver's read timeout, then each connection given up
+    # after the connect timeout: well under a minute, where it used to take the whole cell's 900 s.
+    assert took < 60, (took, output)
+    (written,) = results.glob("*.json")
+    result = json.loads(written.read_text())
+    expected = "server lost during lost.during: "
+    assert result["status"] == "harness error", output
+    assert result["reason"].startswith(expected), result["reason"]
+    checks = {c["id"]: c for c in result["checks"]}
+    assert checks["lost.before"]["observed"] == 1  # the check that finished is kept
+    assert checks["lost.during"]["outcome"] == "harness error"
+    assert checks["lost.after"]["reason"].startswith(expected)

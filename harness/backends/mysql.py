@@ -48,7 +48,17 @@ class MySQL(Backend):
             # mysqlclient: connect_timeout covers the handshake; read_timeout and write_timeout each socket wait.
             return {"connect_timeout": round(connect), "read_timeout": round(read), "write_timeout": round(read)}
         if module == "mysql.connector":
-            # Connector/Python's connection_timeout is the socket timeout of connecting and of every read.
+            # Connector/Python 9.x+: connection_timeout bounds connecting, read_timeout and write_timeout each
+            # socket wait. Before, connection_timeout was the socket timeout of everything, and the others
+            # were refused as unknown options: so ask which this release knows.
+            import importlib
+
+            try:
+                known = importlib.import_module("mysql.connector.constants").DEFAULT_CONFIGURATION
+            except (ImportError, AttributeError):
+                known = {}
+            if "read_timeout" in known and "write_timeout" in known:
+                return {"connection_timeout": round(connect), "read_timeout": round(read), "write_timeout": round(read)}
             return {"connection_timeout": round(read)}
         return {}
 
