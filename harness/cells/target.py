@@ -61,8 +61,9 @@ def read_django_view(wrapper: Any) -> DjangoView:
             return None
 
     version = read("get_database_version()", wrapper.get_database_version)
-    # Only MySQL backends have it; reading it on one that does may query the server (a cached property).
-    is_mysql = hasattr(type(wrapper), "mysql_is_mariadb") or "mysql_is_mariadb" in vars(wrapper)
+    # Backends of vendor "mysql" say whether they detected MariaDB: Django's as a cached property (which may
+    # query the server), Connector/Python's through __getattr__, which answers False for any mysql_is_* name.
+    is_mysql = getattr(wrapper, "vendor", None) == "mysql"
     return DjangoView(
         display_name=read("display_name", lambda: str(wrapper.display_name)),
         vendor=read("vendor", lambda: str(wrapper.vendor)),
