@@ -152,3 +152,64 @@ def test_a_port_that_never_answers_is_given_up_after_the_connect_timeout(
     assert result.reason is not None and result.reason.startswith("cannot connect:"), result.reason
     # Unbounded, the drivers waited 131 s to forever; the bound is the connect timeout and a cell's start.
     assert took < 40, took
+
+
+CLEANUP_CHECKS = """
+import threading
+
+import psycopg
+import pytest
+
+HOLDERS = []
+
+
+@pytest.mark.check("hung.cleanup")
+def test_cleanup(check, connection, raw_table):
+    raw_table("hung_cleanup", "CREATE TABLE hung_cleanup (id integer)")
+    params = connection.get_connection_params()
+    other = psycopg.connect(
+        host=params.get("host"), port=params.get("port"), user=params.get("user"), dbname=params.get("dbname"),
+        password=params.get("password") or None,
+    )
+    other.execute("SELECT * FROM hung_cleanup")  # ACCESS SHARE, held: the transaction stays open
+    HOLDERS.append(other)
+    letting_go = threading.Timer(60, other.close)  # long after the bound; the database's drop ends it anyway
+    letting_go.daemon = True
+    letting_go.start()
+    check.observe(1)
+
+
+@pytest.mark.check("hung.quick")
+def test_quick(check):
+    check.observe(1)
+"""
+
+
+def test_a_cleanup_that_waits_on_another_sessions_lock_is_bounded_and_reported(matrix: Matrix, tmp_path: Path) -> None:
+    from tests.conftest import live_url
+
+    url = live_url("DBCOMPAT_URL_POSTGRES15")
+    cell = matrix.cell("postgres15-psycopg-django52")
+    python = ensure_env(plan_env(cell), os.environ)
+    (tmp_path / "suites").mkdir()
+    (tmp_path / "suites" / "__init__.py").write_text("")
+    (tmp_path / "suites" / "models.py").write_text(MODELS)
+    (tmp_path / "test_cleanup.py").write_text(CLEANUP_CHECKS)
+    results = tmp_path / "results"
+    began = time.monotonic()
+    done = subprocess.run(
+        [str(python), "-m", "pytest", f"--dbcompat-cell={cell.id}", f"--dbcompat-matrix={DEFAULT_MATRIX}",
+         f"--dbcompat-results={results}", "--dbcompat-check-timeout=2", "-p", "no:cacheprovider"],
+        cwd=tmp_path, env={**os.environ, "DBCOMPAT_URL_POSTGRES15": url}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    took = time.monotonic() - began
+    checks = checks_of(results)
+    # The DROP TABLE of the check's cleanup waits on the other session's lock: it is cancelled at the bound
+    # and the check says so, instead of a quiet 60 s wait recorded as a check that took 0.06 s.
+    cleanup = checks["hung.cleanup"]
+    assert cleanup["outcome"] == "harness error", (cleanup, done.stdout)
+    assert str(cleanup["error"]).startswith("cleaning up after the check did not finish within 2s"), cleanup
+    assert float(cleanup["duration"]) >= 2  # type: ignore[arg-type]
+    assert checks["hung.quick"]["outcome"] == "no claim"  # the next check runs normally
+    assert took < 50, (took, done.stdout[-2000:])
