@@ -155,7 +155,15 @@ def _run_and_report(
             keep_servers=KEPT if args.keep_servers else None,
             check_timeout=check_timeout,
         )
-    finally:
+    except BaseException:
+        signal.signal(signal.SIGTERM, previous)
+        raise
+    if summary.interrupted:
+        # The cells are stopped; a second signal still on its way must not cost the report, nor kill the
+        # process as it exits (Python restores its own handlers then, not an ignored signal).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    else:
         signal.signal(signal.SIGTERM, previous)
     if live:
         from harness.progress import print_summary

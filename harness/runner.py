@@ -182,15 +182,13 @@ class _Runner:
         except KeyboardInterrupt:
             interrupted = True
             # From here a second Ctrl-C or SIGTERM (``timeout`` sends two) only hurries the stop: the
-            # finished results stay, the report is still rendered, and no child outlives the run.
-            restore = _hurry_on_signals(self.hurry)
-            try:
-                self.stopping.set()
-                self.pool.abort()
-                stop_builds()
-                self._stop_children()
-            finally:
-                restore()
+            # finished results stay, the report is still rendered, and no child outlives the run. The
+            # handlers stay so after the run returns: a second signal may still be on its way.
+            _hurry_on_signals(self.hurry)
+            self.stopping.set()
+            self.pool.abort()
+            stop_builds()
+            self._stop_children()
         finally:
             restore = _hurry_on_signals(self.hurry)
             try:
@@ -199,7 +197,8 @@ class _Runner:
                 reporter.stop()
                 shutil.rmtree(self.progress_dir, ignore_errors=True)
             finally:
-                restore()
+                if not interrupted:
+                    restore()
         ordered = tuple(results[cell.id] for cell in cells if cell.id in results)
         return RunSummary(ordered, self.pool.starts, interrupted, len(cells))
 
