@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import os
 import tempfile
@@ -17,9 +18,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from harness.errors import DbcompatError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 from harness.redaction import redact, redacted
 
 SCHEMA_VERSION = 1
@@ -150,6 +154,33 @@ class DjangoView:
 
 
 @dataclass(frozen=True)
+class PoolerInfo:
+    """The connection pooler a cell reached its server through, and its settings as the pooler reported them."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
+    name: str
+    """The pooler, e.g. ``pgbouncer``."""
+    mode: str
+    """The pool mode the matrix names: transaction, session or statement."""
+    version: str | None = None
+    """The version string the pooler reported (PgBouncer's ``SHOW VERSION``)."""
+    pool_mode: str | None = None
+    """The pool mode the pooler reported it runs in (``SHOW CONFIG``)."""
+    max_prepared_statements: str | None = None
+    """How many protocol-level prepared statements it keeps per connection (PgBouncer 1.21+; 0 is none), or
+    "(not in PgBouncer <version>)"."""
+    server_reset_query: str | None = None
+    """What it runs on a server connection before another client gets it."""
+    read_from: str | None = None
+    """How these were read: the statements, on the pooler's admin console, as which user."""
+    unreadable: str | None = None
+    """Why the pooler's settings could not be read, if they could not."""
+    mismatch: str | None = None
+    """Set when the pooler runs in another pool mode than the matrix names."""
+
+
+@dataclass(frozen=True)
 class ServerInfo:
     """The server a cell ran against."""
 
@@ -175,6 +206,8 @@ class ServerInfo:
     """Server settings that change behaviour (sql_mode, collations, time zone, ...), as the server said."""
     django_view: DjangoView | None = None
     """How Django's backend sees the server, for a cell that connected."""
+    pooler: PoolerInfo | None = None
+    """The connection pooler (PgBouncer) the cell reached the server through; null for a direct connection."""
 
 
 @dataclass(frozen=True)
@@ -368,14 +401,22 @@ def _check_version(data: Any, path: Path, advice: str = "") -> None:
         raise ResultError(f"{path}: results schema version {found!r}, this dbcompat reads {SCHEMA_VERSION}{advice}")
 
 
+@functools.cache
+def _cell_adapter() -> TypeAdapter[CellResult]:
+    """The validator of a cell's result, built once: building it costs far more than using it."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(CellResult)
+
+
 def _cell_from_json(data: dict[str, Any], path: Path) -> CellResult:
     """The result ``data`` describes, validated against the result dataclasses (the shipped schema's source)."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     if "checks" not in data:  # it has a default for building results, but every written one has it
         raise ResultError(f"{path}: malformed results file (checks: Field required)")
     try:
-        return TypeAdapter(CellResult).validate_python(data)
+        return _cell_adapter().validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
