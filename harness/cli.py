@@ -64,6 +64,25 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="*", type=Path, help="results files or folders (default: reports/results)")
     report.add_argument("--output", type=Path, default=DEFAULT_REPORTS, help="where the report goes")
     report.add_argument("--baseline", type=Path, help="results of an earlier run: show what changed since")
+    report.add_argument(
+        "--history",
+        type=Path,
+        metavar="DIR",
+        help="a history folder (a YYYY-MM-DD folder per night): show since when each outcome has held",
+    )
+
+    history = commands.add_parser(
+        "history", help="since when a check's outcome has held on each server, from the nights of a history folder"
+    )
+    history.add_argument("check", metavar="CHECK", help="a check id, e.g. collation.default")
+    history.add_argument(
+        "--history",
+        type=Path,
+        default=DEFAULT_REPORTS / "history",
+        metavar="DIR",
+        help="the history folder (default: reports/history)",
+    )
+    history.add_argument("--server", action="append", default=[], help="server id or glob (repeatable)")
 
     diff = commands.add_parser("diff", help="what changed between two runs; exit 1 when something regressed")
     diff.add_argument("old", type=Path, help="the earlier results (a folder or a merged results.json)")

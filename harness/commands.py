@@ -224,10 +224,45 @@ def _report(args: argparse.Namespace) -> int:
     _refuse_unmakeable_folder("--output", args.output)
     results = _load(args.paths or [DEFAULT_REPORTS / "results"])
     baseline = _load([args.baseline]) if args.baseline else None
-    written = write_reports(results, args.output, baseline=baseline)
+    nights = None
+    if args.history is not None:
+        from harness.report.history import load_history
+
+        nights = load_history(args.history)
+    written = write_reports(results, args.output, baseline=baseline, history=nights)
     size = written.html.stat().st_size
     print(f"report: {written.html} ({size // 1024} KiB, {len(results)} cells), {written.markdown}, {written.merged}")
+    if nights is not None:
+        print(f"history: {len(nights)} nights from {args.history}, {nights[0].label} to {nights[-1].label}")
     return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    from harness.report.history import change_text, history_of_check, load_history, outcome_text, since_text
+
+    nights = load_history(args.history)
+    found = history_of_check(nights, args.check, args.server)
+    table = [("server", "now", "since", "last changed", "report")]
+    for row in found.rows:
+        now = outcome_text(row.now)
+        if row.last_seen is not None:
+            now = f"absent from {nights[-1].label}; on {row.last_seen.label}: {now}"
+        shown = row.changed.night if row.changed else row.since
+        table.append((row.server, now, since_text(row), change_text(row), shown.report or "(no report kept)"))
+    widths = [max(len(_printable(line[i])) for line in table) for i in range(len(table[0]) - 1)]
+    print(f"{_printable(args.check)}: {len(nights)} nights in {args.history}, {nights[0].label} to {nights[-1].label}")
+    for line in table:
+        cells = [_printable(text).ljust(width) for text, width in zip(line, widths, strict=False)]
+        print("  ".join([*cells, _printable(line[-1])]).rstrip())
+    for row in found.rows:
+        if row.absent:
+            print(f"{_printable(row.server)}: absent {', '.join(row.absent)}")
+    return EXIT_OK
+
+
+def _printable(text: str) -> str:
+    """Text from a results file as the terminal may show it: control characters (escapes) written out."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -284,6 +319,7 @@ COMMANDS = {
     "list": _list,
     "run": _run,
     "report": _report,
+    "history": _history,
     "diff": _diff,
     "tox-ini": _tox_ini,
     "stop-servers": _stop_servers,

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
 from harness.results import CellResult, merged_document, write_atomically
+
+if TYPE_CHECKING:
+    from harness.report.history import Night
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
 
@@ -53,8 +56,13 @@ def write_reports(
     output: Path,
     baseline: Sequence[CellResult] | None = None,
     partial: str | None = None,
+    history: Sequence[Night] | None = None,
 ) -> Written:
-    """Write ``index.html``, ``compat.md`` and ``results.json`` into ``output``."""
+    """Write ``index.html``, ``compat.md`` and ``results.json`` into ``output``.
+
+    With ``history`` (the nights of a history folder, oldest first), the report shows since when each
+    check's outcome has held on each server; ``results`` come after the newest night.
+    """
     # Imported here so that the templates' environment (``report.render``, which tox.ini uses
     # too) comes without the claims and the report builders.
     from harness.report.build import build_report
@@ -69,7 +77,12 @@ def write_reports(
         reason = "a file is in the way" if in_the_way else (exc.strerror or str(exc))
         raise UsageError(f"{output}: cannot create the folder: {reason}; give another folder") from None
     refuse_foreign_files(output)
-    report = build_report(results, baseline, partial)
+    traced = None
+    if history is not None:
+        from harness.report.history import Night, trace_history
+
+        traced = trace_history([*history, Night.of(None, results)], links_from=output)
+    report = build_report(results, baseline, partial, traced)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     html = write_atomically(output / "index.html", render_html(report))
     markdown = write_atomically(output / "compat.md", render_markdown(report))

@@ -28,6 +28,7 @@ from harness.report.model import (
     Finding,
     FlagRow,
     Group,
+    History,
     Report,
     Row,
     ServerSettings,
@@ -52,6 +53,7 @@ def build_report(
     results: Sequence[CellResult],
     baseline: Sequence[CellResult] | None = None,
     partial: str | None = None,
+    history: History | None = None,
 ) -> Report:
     # Every text the report shows comes from here, so hostile characters are made visible once.
     results = visible(list(results))
@@ -81,6 +83,7 @@ def build_report(
         changes=changes,
         evidence=evidence.entries,
         strings=evidence.strings,
+        history=history,
     )
 
 

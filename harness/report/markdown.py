@@ -186,4 +186,5 @@ def render_markdown(report: Report | Sequence[CellResult]) -> str:
         cells=len(report.columns),
         not_run=[c for c in report.columns if not c.has_checks],
         partial=report.partial,
+        history=report.history,
     )

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from harness.backends import BACKENDS
 from harness.report.diff import Change
@@ -206,6 +206,76 @@ class Count:
     count: int
 
 
+# -- history ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NightRef:
+    """A night of the history, or the results this report shows (which no night may hold yet)."""
+
+    label: str  # the night's date, YYYY-MM-DD, or "this report"
+    report: str | None  # that night's index.html as a relative path; None: no report kept, or this page
+
+    @property
+    def href(self) -> str | None:
+        """The link to that night's report, percent-encoded: a relative path, never a scheme."""
+        return quote(self.report) if self.report else None
+
+
+@dataclass(frozen=True)
+class HeldOutcome:
+    """One outcome of a check on a server, and the cells it holds for when not all of the server's do."""
+
+    outcome: str
+    symbol: str
+    key: str  # CSS key of the outcome
+    where: str  # the cells, by driver and Django version ranges; "" for every cell of the server
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How some of a server's cells changed outcome one night."""
+
+    old: str
+    old_symbol: str
+    new: str
+    new_symbol: str
+    new_key: str
+    where: str  # the cells that changed, as ``HeldOutcome.where`` writes them; "" for every cell of the server
+
+
+@dataclass(frozen=True)
+class LastChange:
+    night: NightRef
+    transitions: tuple[Transition, ...]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One check on one server across the nights kept."""
+
+    check: str
+    server: str
+    server_label: str
+    now: tuple[HeldOutcome, ...]  # in the newest night the check and server were in
+    since: NightRef  # the night from which every cell of the server has had the outcome it has now
+    # "": an outcome changed that night; "or earlier": it held through every night kept;
+    # "first recorded": the check, the server or one of its cells first appeared that night.
+    since_note: str
+    changed: LastChange | None  # the last night an outcome of one of its cells changed; None: none did
+    absent: tuple[str, ...]  # nights after it was first recorded whose results lack the server or the check
+    last_seen: NightRef | None = None  # absent from the newest night: the newest night that had it
+
+
+@dataclass(frozen=True)
+class History:
+    """Since when each check's outcome has held on each server, from the nights of a history folder."""
+
+    nights: tuple[NightRef, ...]  # the nights kept, oldest first
+    rows: tuple[HistoryRow, ...]  # in the report's order: behaviour, check, then server
+    began: tuple[HistoryRow, ...]  # those whose outcome began within the nights kept, newest first
+
+
 @dataclass(frozen=True)
 class Report:
     generated_at: str
@@ -223,6 +293,7 @@ class Report:
     changes: tuple[Change, ...] | None
     evidence: list[list[Any]] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
+    history: History | None = None  # only with a history folder (``dbcompat report --history``)
 
     @property
     def unexplained(self) -> int:
