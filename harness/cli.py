@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from harness import __version__
 from harness.commands import COMMANDS, DEFAULT_REPORTS, KEPT
 from harness.errors import (
     EXIT_INTERRUPTED,
+    EXIT_OK,
     DbcompatError,
 )
 from harness.matrix import DEFAULT_MATRIX
@@ -116,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dbcompat: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`dbcompat list | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

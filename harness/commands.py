@@ -84,6 +84,8 @@ def _list(args: argparse.Namespace) -> int:
             provided = "in-process"
         elif os.environ.get(cell.server.url_variable):
             provided = f"url ({cell.server.url_variable})"
+        elif cell.server.pooler is not None:
+            provided = f"by URL only: set {cell.server.url_variable}"  # no container path for a pooler yet
         else:
             provided = f"container {cell.server.image} (or set {cell.server.url_variable})"
         supported = cell.django.supports_server(cell.server)

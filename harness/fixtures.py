@@ -72,6 +72,17 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 
 
 @pytest.fixture
+def pooling(request: pytest.FixtureRequest) -> str | None:
+    """How the cell reaches its server: None directly, else the pool mode of the pooler in front of it
+    ("transaction", "session" or "statement"), as the pooler reported it (else as the matrix names it)."""
+    plugin = request.config.pluginmanager.get_plugin("dbcompat-cell")
+    if plugin is None:
+        raise pytest.UsageError("the pooling fixture needs a cell: pass --dbcompat-cell")
+    pooler: str | None = plugin.session.target().pooler
+    return pooler
+
+
+@pytest.fixture
 def tables() -> Iterator[CreateTables]:
     """``tables(Model, ...)`` creates the models' tables for this check; they are dropped after it."""
     from django.db import connection

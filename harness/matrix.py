@@ -72,6 +72,24 @@ class Driver:
     only_binary: bool = False
 
 
+# The poolers a server entry may put in front of its server (with the vendors each speaks to), and their modes.
+POOLER_VENDORS = {"pgbouncer": ("postgresql",)}
+POOLER_NAMES = {"pgbouncer": "PgBouncer"}
+POOL_MODES = ("transaction", "session", "statement")
+
+
+@dataclass(frozen=True)
+class Pooler:
+    """A connection pooler the server is reached through: its name and the pool mode the matrix asks for."""
+
+    name: str  # "pgbouncer"
+    mode: str  # "transaction", "session" or "statement"
+
+    @property
+    def display_name(self) -> str:
+        return POOLER_NAMES.get(self.name, self.name)
+
+
 @dataclass(frozen=True)
 class Server:
     id: str
@@ -79,6 +97,8 @@ class Server:
     version: Version | None
     image: str | None
     start_timeout: int
+    # Reached through a pooler (PgBouncer in transaction mode, ...) rather than directly.
+    pooler: Pooler | None = None
 
     @property
     def in_process(self) -> bool:
@@ -86,7 +106,8 @@ class Server:
 
     @property
     def url_variable(self) -> str:
-        return f"DBCOMPAT_URL_{self.id.upper()}"
+        # Server ids may join words with '-' (postgres15-pgbouncer-tx); a variable name may not have one.
+        return f"DBCOMPAT_URL_{self.id.upper().replace('-', '_')}"
 
 
 @dataclass(frozen=True)
@@ -108,7 +129,10 @@ class Cell:
         """The cell as JSON, for a cell's process that should not read and validate the matrix again."""
 
         def plain(value: object) -> dict[str, object]:
-            return {k: str(v) if isinstance(v, Version) else v for k, v in vars(value).items()}
+            return {
+                k: str(v) if isinstance(v, Version) else (vars(v) if isinstance(v, Pooler) else v)
+                for k, v in vars(value).items()
+            }
 
         return json.dumps({"server": plain(self.server), "driver": plain(self.driver), "django": plain(self.django)})
 
@@ -116,8 +140,15 @@ class Cell:
     def from_json(text: str) -> Cell:
         data = json.loads(text)
         server, driver, django = data["server"], data["driver"], data["django"]
+        pooler = server.get("pooler")
         return Cell(
-            Server(**{**server, "version": Version(server["version"]) if server["version"] else None}),
+            Server(
+                **{
+                    **server,
+                    "version": Version(server["version"]) if server["version"] else None,
+                    "pooler": Pooler(**pooler) if pooler else None,
+                }
+            ),
             Driver(**{**driver, "vendors": tuple(driver["vendors"])}),
             DjangoRelease(**{**django, "version": Version(django["version"]), "supports": tuple(django["supports"])}),
         )
@@ -153,14 +184,16 @@ class Matrix:
         """Find a cell by id or tox env name, its parts in any order.
 
         ``postgres15-psycopg-django52``, ``django52-postgres15-psycopg`` and, given the
-        installed Django version, ``postgres15-psycopg`` all name the same cell.
+        installed Django version, ``postgres15-psycopg`` all name the same cell. A server id may
+        itself have several parts (``postgres15-pgbouncer-tx``): the server is the one whose parts,
+        with one driver and at most one Django version, make up the whole name.
         """
-        parts = set(name.split("-"))
-        servers = [s for s in self.servers if s.id in parts]
+        parts = name.split("-")
         drivers = [d for d in self.drivers if d.id in parts]
         djangos = [d for d in self.django if d.id in parts]
-        unknown = parts - {s.id for s in servers} - {d.id for d in drivers} - {d.id for d in djangos}
-        if unknown or len(servers) != 1 or len(drivers) != 1 or len(djangos) > 1:
+        rest = [p for p in parts if p not in {d.id for d in drivers} | {d.id for d in djangos}]
+        servers = [s for s in self.servers if sorted(s.id.split("-")) == sorted(rest)]
+        if len(servers) != 1 or len(drivers) != 1 or len(djangos) > 1 or len(parts) != len(set(parts)):
             raise UsageError(
                 f"{name!r} is not a cell of {self.path.name}; write server-driver[-django], "
                 "e.g. 'postgres15-psycopg-django52' (see 'dbcompat list')"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from packaging.requirements import InvalidRequirement, Requirement
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from harness.backends import backend_for
 from harness.errors import MatrixError
-from harness.matrix import DjangoRelease, Driver, Matrix, Server
+from harness.matrix import POOLER_VENDORS, DjangoRelease, Driver, Matrix, Pooler, Server
 from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 
 # -- the file's schema ------------------------------------------------------------------
@@ -20,6 +20,8 @@ from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 # frozen dataclasses below, built once everything holds.
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*$"
+# A server's id may join such words with '-' (postgres15-pgbouncer-tx): one server seen several ways.
+_SERVER_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 # A module name as Python imports it: "sqlite3", "mysql.connector".
 _MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Ids are joined into cell ids (server-driver-django), tox env names, and file names such as a
@@ -96,12 +98,18 @@ class _DriverEntry(_Strict):
         return value
 
 
+class _PoolerEntry(_Strict):
+    name: Literal["pgbouncer"]
+    mode: Literal["transaction", "session", "statement"]
+
+
 class _ServerEntry(_Strict):
-    id: str = Field(pattern=_ID_PATTERN, max_length=ID_MAX_LENGTH)
+    id: str = Field(pattern=_SERVER_ID_PATTERN, max_length=ID_MAX_LENGTH)
     vendor: str
     version: str | None = None
     image: str | None = None
     start_timeout: int = Field(default=180, gt=0)
+    pooler: _PoolerEntry | None = None
 
     @field_validator("vendor")
     @classmethod
@@ -222,6 +230,22 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 ("drivers", index, "only_binary"),
                 "needs 'distribution': the distribution to install from a wheel only",
             )
+    # A server id's parts must not read as a driver or a Django version in a cell's name (server-driver-django).
+    other_ids = {d.id: "driver" for d in parsed.drivers} | {d.id: "Django version" for d in parsed.django}
+    for index, server in enumerate(parsed.servers):
+        for part in server.id.split("-") if "-" in server.id else ():
+            if part in other_ids:
+                raise fail(
+                    ("servers", index, "id"),
+                    f"{server.id!r} has the part {part!r}, which is a {other_ids[part]} id: its cells' names "
+                    "could not be read; choose another word, e.g. 'postgres15-pgbouncer-tx'",
+                )
+        if server.pooler is not None and server.vendor not in POOLER_VENDORS[server.pooler.name]:
+            raise fail(
+                ("servers", index, "pooler"),
+                f"{server.pooler.name} pools {', '.join(POOLER_VENDORS[server.pooler.name])} connections only, "
+                f"not {server.vendor}; remove 'pooler' or use a {POOLER_VENDORS[server.pooler.name][0]} server",
+            )
     for index, server in enumerate(parsed.servers):
         if not any(server.vendor in d.vendors for d in parsed.drivers):
             raise fail(
@@ -270,6 +294,7 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
             version=parse_version(s.version) if s.version is not None else None,
             image=s.image,
             start_timeout=s.start_timeout,
+            pooler=Pooler(s.pooler.name, s.pooler.mode) if s.pooler is not None else None,
         )
         for s in parsed.servers
     )
@@ -300,7 +325,8 @@ _ALLOWED = {
     "": "django, drivers, servers",
     "django": "id, version, python, requirement, supports, source",
     "drivers": "id, name, engine, module, distribution, requirement, vendors, replaces, only_binary",
-    "servers": "id, vendor, version, image, start_timeout",
+    "servers": "id, vendor, version, image, start_timeout, pooler",
+    "pooler": "name, mode",
 }
 
 
@@ -310,6 +336,8 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
     kind = error["type"]
     line = _line_of(root, loc)
     section = str(loc[0]) if len(loc) > 1 else ""
+    if "pooler" in loc[:-1] or (loc[-1:] == ("pooler",) and kind == "model_type"):
+        section = "pooler"
     if kind == "extra_forbidden":
         message = f"unknown key; allowed here: {_ALLOWED.get(section, '')}"
     elif kind == "missing":
@@ -332,6 +360,10 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
         )
     elif kind == "string_pattern_mismatch":
         message = "ids are lower-case letters and digits, starting with a letter, e.g. 'mariadb1011'"
+        if section == "servers":
+            message += " (a server's may join such words with '-', e.g. 'postgres15-pgbouncer-tx')"
+    elif kind == "literal_error":
+        message = f"{error['input']!r} is not allowed; write one of {error.get('ctx', {}).get('expected', '')}"
     elif kind == "value_error":
         cause = error.get("ctx", {}).get("error")
         message = str(cause) if isinstance(cause, SpecError | ValueError) else error["msg"]

@@ -29,6 +29,7 @@ from harness.fixtures import (  # noqa: F401  (fixtures)
     check,
     configured_connection,
     connection,
+    pooling,
     raw_table,
     tables,
 )

@@ -6,6 +6,8 @@ A spec is one or more terms separated by spaces, all of which must hold:
   optionally, a version specifier on the version the server reported;
 - ``+psycopg<3.1``, ``+connector``: the driver (its matrix id) and its version;
 - ``django>=5.0``: the Django version;
+- ``@transaction``, ``@session``, ``@statement``: reached through a connection pooler in that pool
+  mode (PgBouncer's); ``@direct``: reached directly, through no pooler;
 - ``*``: anything.
 
 ``parse_spec`` is the only parser; the matrix (which Django supports which
@@ -27,7 +29,9 @@ from harness.backends import BACKENDS
 # The vendors the grammar knows: those with a backend (harness/backends/).
 VENDORS = tuple(BACKENDS)
 
-_TERM = re.compile(r"^(?P<kind>\+)?(?P<name>\*|[a-z][a-z0-9_]*)(?P<spec>[<>=!~].*)?$")
+_TERM = re.compile(r"^(?P<kind>[+@])?(?P<name>\*|[a-z][a-z0-9_]*)(?P<spec>[<>=!~].*)?$")
+# The ways a server is reached: directly, or through a pooler in one of its pool modes.
+POOLINGS = ("direct", "transaction", "session", "statement")
 _LEADING_VERSION = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -44,11 +48,13 @@ class Target:
     driver: str
     driver_version: Version | None
     django_version: Version | None
+    # The pool mode of the pooler the server is reached through ("transaction", ...); None: directly.
+    pooler: str | None = None
 
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # "vendor", "driver", "django" or "any"
+    kind: str  # "vendor", "driver", "django", "pooling" or "any"
     name: str
     specifier: SpecifierSet
 
@@ -59,6 +65,8 @@ class Term:
             return self.name == target.vendor and _contains(self.specifier, target.server_version)
         if self.kind == "driver":
             return self.name == target.driver and _contains(self.specifier, target.driver_version)
+        if self.kind == "pooling":
+            return self.name == (target.pooler or "direct")
         return _contains(self.specifier, target.django_version)
 
 
@@ -91,19 +99,31 @@ def _contains(specifier: SpecifierSet, version: Version | None) -> bool:
 def parse_spec(text: str) -> Spec:
     """Parse ``text`` into a :class:`Spec`; raise :class:`SpecError` saying what is wrong."""
     if not isinstance(text, str) or not text.strip():
-        raise SpecError("an empty spec; write e.g. 'mariadb>=10.6', '+psycopg<3.1', 'django>=5.0' or '*'")
+        raise SpecError(
+            "an empty spec; write e.g. 'mariadb>=10.6', '+psycopg<3.1', 'django>=5.0', '@transaction' or '*'"
+        )
     terms = []
     for word in text.split():
         match = _TERM.match(word)
         if match is None:
             raise SpecError(
                 f"{word!r} is not a term; write a vendor ({', '.join(VENDORS)}), '+driver' or 'django', "
-                "optionally followed by a version specifier such as '>=8.0.11'"
+                "optionally followed by a version specifier such as '>=8.0.11', or a way of reaching the server "
+                f"({', '.join('@' + p for p in POOLINGS)})"
             )
         name = match["name"]
-        if match["kind"] and name == "*":
+        if match["kind"] == "+" and name == "*":
             raise SpecError(f"'+*' in {text!r}: name a driver, e.g. '+psycopg'")
-        if match["kind"]:
+        if match["kind"] == "@":
+            if name not in POOLINGS:
+                raise SpecError(
+                    f"unknown way of reaching a server '@{name}' in {text!r}; write one of "
+                    f"{', '.join('@' + p for p in POOLINGS)}"
+                )
+            if match["spec"]:
+                raise SpecError(f"'@{name}' takes no version specifier in {text!r}")
+            kind = "pooling"
+        elif match["kind"]:
             kind = "driver"
         elif name == "*":
             kind = "any"

@@ -9,7 +9,8 @@
   "serializable", named as the server resolves it (MySQL's "SERIALIZABLE" and PostgreSQL's "serializable"
   are one level); the server's own spelling is kept with the result.
 - ``connections.health_check``: after the server closed a kept connection, what the next request's first
-  query does with CONN_HEALTH_CHECKS on and off.
+  query does with CONN_HEALTH_CHECKS on and off (not applicable through a pooler in transaction mode, where a
+  kept connection has no server session of its own).
 - ``raw-sql.dict_params``: what ``Manager.raw()`` with ``%(name)s`` and a dict of parameters returns.
 """
 
@@ -127,9 +128,21 @@ def test_dict_params(check: CheckRecorder, connection: BaseDatabaseWrapper, tabl
 
 @pytest.mark.check("connections.health_check")
 def test_health_check(
-    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, configured_connection: ConfigureConnection
+    check: CheckRecorder,
+    connection: BaseDatabaseWrapper,
+    backend: Backend,
+    configured_connection: ConfigureConnection,
+    pooling: str | None,
 ) -> None:
     session_sql = backend.session_id_sql()
+    if pooling in ("transaction", "statement"):
+        # The session a statement reports is the pooled server connection it happened to run on, which the
+        # pooler then gives the next transaction, of any client: closing it would close another's.
+        check.not_applicable(
+            f"Through a pooler in {pooling} mode a kept connection holds no server session between "
+            "transactions, so there is none of its own to close from the server's side (restarting the pooler "
+            "under it is the check for this, not yet written)."
+        )
 
     def wait_until_closed(session_id: int) -> None:
         # Closing is asynchronous on the server; the wait is bounded, and a session still there after it

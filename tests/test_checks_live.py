@@ -141,6 +141,17 @@ CHECK_IDS = {
         )
     ),
     "postgresql-binding.server_side_binding",
+    *(
+        f"poolers.{name}"
+        for name in (
+            "iterator_across_transactions",
+            "session_setting",
+            "temporary_table",
+            "advisory_lock",
+            "prepared_statements",
+            "select_for_update_in_atomic",
+        )
+    ),
 }
 
 

@@ -119,3 +119,15 @@ def test_run_sqlite_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert status == (EXIT_FINDINGS if findings else EXIT_OK), out
     assert (tmp_path / "compat.md").exists()
     assert "[1/1] sqlite-sqlite3-django52: ran" in out
+
+
+def test_a_reader_that_goes_away_ends_the_listing_quietly() -> None:
+    import subprocess
+    import sys
+
+    # `dbcompat list | head -1`: head closes the pipe after one line.
+    done = subprocess.run(
+        f"{sys.executable} -m harness.cli list | head -1", shell=True, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.count("\n") == 1 and "python3." in done.stdout
+    assert done.stderr == ""

@@ -11,7 +11,7 @@ from packaging.version import Version
 
 from harness import cli
 from harness.errors import EXIT_BAD_INPUT, MatrixError, UsageError
-from harness.matrix import DEFAULT_MATRIX, Matrix, Server, load_matrix
+from harness.matrix import DEFAULT_MATRIX, Cell, Matrix, Pooler, Server, load_matrix
 
 # -- the shipped matrix.yaml -----------------------------------------------------------
 
@@ -36,6 +36,8 @@ SHIPPED_SERVERS = {
     "postgres16": ("postgresql", "16"),
     "postgres17": ("postgresql", "17"),
     "postgres18": ("postgresql", "18"),
+    "postgres15-pgbouncer-tx": ("postgresql", "15"),
+    "postgres15-pgbouncer-session": ("postgresql", "15"),
     "oracle23": ("oracle", "23"),
 }
 
@@ -84,6 +86,73 @@ def test_shipped_servers(shipped: Matrix) -> None:
     assert shipped.server("mysql80").start_timeout == 180
     assert shipped.server("oracle23").start_timeout == 600
     assert shipped.server("mariadb1011").url_variable == "DBCOMPAT_URL_MARIADB1011"
+    assert shipped.server("postgres15").pooler is None
+
+
+def test_shipped_pooler_servers(shipped: Matrix) -> None:
+    for server_id, mode, variable in (
+        ("postgres15-pgbouncer-tx", "transaction", "DBCOMPAT_URL_POSTGRES15_PGBOUNCER_TX"),
+        ("postgres15-pgbouncer-session", "session", "DBCOMPAT_URL_POSTGRES15_PGBOUNCER_SESSION"),
+    ):
+        server = shipped.server(server_id)
+        assert server.pooler == Pooler("pgbouncer", mode)
+        assert server.pooler.display_name == "PgBouncer"
+        # A variable name a shell can export: '-' becomes '_'.
+        assert server.url_variable == variable
+        assert re.fullmatch(r"[A-Z_][A-Z0-9_]*", server.url_variable)
+        # The image of its PostgreSQL, for the day the container path exists.
+        assert server.image == shipped.server("postgres15").image
+        assert server.version == shipped.server("postgres15").version
+    # Every server's variable is its own.
+    variables = [s.url_variable for s in shipped.servers]
+    assert len(set(variables)) == len(variables)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "postgres15-pgbouncer-tx-psycopg-django52",
+        "django52-postgres15-pgbouncer-tx-psycopg",
+        "psycopg-postgres15-pgbouncer-tx-django52",
+    ],
+)
+def test_a_cell_of_a_server_whose_id_has_parts(shipped: Matrix, name: str) -> None:
+    cell = shipped.cell(name)
+    assert (cell.server.id, cell.driver.id, cell.django.id) == ("postgres15-pgbouncer-tx", "psycopg", "django52")
+    assert cell.id == "postgres15-pgbouncer-tx-psycopg-django52"
+    assert cell.env_name == "django52-postgres15-pgbouncer-tx-psycopg"
+    # The plain server next to it is still found by its own name.
+    assert shipped.cell("postgres15-psycopg-django52").server.id == "postgres15"
+    assert shipped.cell("postgres15-pgbouncer-session-psycopg2", Version("5.2.19")).server.id == (
+        "postgres15-pgbouncer-session"
+    )
+
+
+@pytest.mark.parametrize("name", ["postgres15-pgbouncer-psycopg-django52", "postgres15-tx-psycopg-django52"])
+def test_a_cell_name_with_part_of_a_server_id_is_refused(shipped: Matrix, name: str) -> None:
+    with pytest.raises(UsageError, match=r"is not a cell of matrix\.yaml"):
+        shipped.cell(name)
+
+
+def test_a_pooler_server_without_url_is_unavailable_saying_how_to_give_it(shipped: Matrix) -> None:
+    from harness.errors import ServerUnavailable
+    from harness.servers import ServerPool
+
+    server = shipped.server("postgres15-pgbouncer-tx")
+    # No container path yet: the reason is one sentence naming the variable, before any Docker engine is asked.
+    with pytest.raises(ServerUnavailable) as raised:
+        ServerPool({"DOCKER_HOST": "unix:///nonexistent/docker.sock"}).provide(server)
+    reason = str(raised.value)
+    assert "PgBouncer in transaction pool mode" in reason, reason
+    assert "set DBCOMPAT_URL_POSTGRES15_PGBOUNCER_TX to a PgBouncer in transaction mode" in reason, reason
+    assert reason.endswith(".") and reason.count(". ") == 0 and "\n" not in reason, reason
+
+
+def test_a_pooler_cell_survives_its_json(shipped: Matrix) -> None:
+    cell = shipped.cell("postgres15-pgbouncer-session-psycopg2-django42")
+    assert Cell.from_json(cell.to_json()) == cell
+    plain = shipped.cell("postgres15-psycopg2-django42")
+    assert Cell.from_json(plain.to_json()) == plain
 
 
 def test_shipped_cells(shipped: Matrix) -> None:
@@ -93,8 +162,8 @@ def test_shipped_cells(shipped: Matrix) -> None:
     assert "oracle23-oracledb-django42" in ids
     assert "postgres15-mysqlclient-django52" not in ids
     assert "mysql80-psycopg-django52" not in ids
-    # sqlite 2 + mysql 4x2 + mariadb 4x2 + postgres 5x2 + oracle 1 = 29 server/driver pairs.
-    assert len(ids) == len(shipped.cells) == 29 * 4
+    # sqlite 2 + mysql 4x2 + mariadb 4x2 + postgres (5 + 2 through PgBouncer)x2 + oracle 1 = 33 server/driver pairs.
+    assert len(ids) == len(shipped.cells) == 33 * 4
     for cell in shipped.cells:
         assert cell.server.vendor in cell.driver.vendors, cell.id
 
@@ -531,6 +600,42 @@ BAD = {
     ),
     "id-with-dash": Bad(
         changed("  - id: django42\n", "  - id: django-42\n"), 2, ("django[0].id", "lower-case letters")
+    ),
+    "pooler-on-mysql": Bad(
+        VALID + "    pooler: {name: pgbouncer, mode: transaction}\n",
+        25,
+        ("servers[1].pooler", "pgbouncer pools postgresql connections only, not mysql"),
+    ),
+    "pooler-unknown-mode": Bad(
+        VALID + "    pooler: {name: pgbouncer, mode: txn}\n",
+        25,
+        ("servers[1].pooler.mode", "'txn' is not allowed", "'transaction', 'session' or 'statement'"),
+    ),
+    "pooler-unknown-name": Bad(
+        VALID + "    pooler: {name: pgpool, mode: session}\n",
+        25,
+        ("servers[1].pooler.name", "'pgpool' is not allowed", "'pgbouncer'"),
+    ),
+    "pooler-without-mode": Bad(
+        VALID + "    pooler: {name: pgbouncer}\n", 25, ("servers[1].pooler.mode: missing", "required")
+    ),
+    "pooler-unknown-key": Bad(
+        VALID + "    pooler: {name: pgbouncer, mode: session, port: 6432}\n",
+        25,
+        ("servers[1].pooler.port: unknown key", "allowed here: name, mode"),
+    ),
+    "pooler-not-a-mapping": Bad(
+        VALID + "    pooler: pgbouncer\n", 25, ("servers[1].pooler", "must be a mapping with the keys name, mode")
+    ),
+    "server-id-part-is-a-driver": Bad(
+        changed("  - id: mysql80\n", "  - id: mysql80-mysqlclient\n"),
+        21,
+        ("servers[1].id", "the part 'mysqlclient', which is a driver id"),
+    ),
+    "server-id-with-trailing-dash": Bad(
+        changed("  - id: mysql80\n", "  - id: mysql80-\n"),
+        21,
+        ("servers[1].id", "lower-case letters and digits", "join such words with '-'"),
     ),
     "server-without-image": Bad(changed('    image: "mysql:8.0"\n', ""), 21, ("servers[1]", "needs 'image'")),
     "server-without-version": Bad(changed('    version: "8.0"\n', ""), 21, ("servers[1]", "needs 'version'")),

@@ -17,7 +17,7 @@ from harness.report.build import build_report
 from harness.report.diff import diff_results, has_regressions
 from harness.report.html import render_html
 from harness.report.markdown import compress, render_markdown
-from harness.results import CellStatus, Outcome, load_results, write_result
+from harness.results import CellResult, CellStatus, Outcome, PoolerInfo, load_results, write_result
 from tests.reportdata import cell, check, results
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -245,3 +245,72 @@ def test_flags_audit_lists_each_flag_per_cell() -> None:
     assert row.disagreements == 1
     html = render_html(report)
     assert "Django&#39;s feature flags" in html or "Django's feature flags" in html
+
+
+def _through_pgbouncer() -> list[CellResult]:
+    """PostgreSQL 15 directly and through PgBouncer in transaction and in session mode, one check each."""
+    made = []
+    for server_id, pooler in (
+        ("postgres15", None),
+        ("postgres15-pgbouncer-tx", PoolerInfo("pgbouncer", "transaction", "PgBouncer 1.18.0", "transaction")),
+        ("postgres15-pgbouncer-session", PoolerInfo("pgbouncer", "session", "PgBouncer 1.18.0", "session")),
+    ):
+        observed = "InvalidCursorName" if server_id.endswith("-tx") else "rows"
+        result = cell(
+            f"{server_id}-psycopg-django52",
+            "postgresql",
+            "15",
+            "15.18 (Debian 15.18-0+deb12u1)",
+            "psycopg",
+            "5.2.19",
+            [check("poolers.iterator_across_transactions", Outcome.NO_CLAIM, observed)],
+            settings={"server_encoding": "UTF8"},
+        )
+        if pooler is not None:
+            pooler = replace(
+                pooler, max_prepared_statements="(not in PgBouncer 1.18.0)", server_reset_query="DISCARD ALL"
+            )
+        made.append(replace(result, server=replace(result.server, id=server_id, pooler=pooler)))
+    return made
+
+
+def test_the_pooler_and_its_mode_are_visible() -> None:
+    report = build_report(_through_pgbouncer())
+    assert [span.label for span in report.server_spans] == [
+        "PostgreSQL 15",
+        "PostgreSQL 15 via PgBouncer, session mode",
+        "PostgreSQL 15 via PgBouncer, transaction mode",
+    ]
+    servers = {server.server: server for server in report.servers}
+    assert servers["postgres15"].label == "PostgreSQL 15.18 (Debian 15.18-0+deb12u1)"
+    tx = servers["postgres15-pgbouncer-tx"]
+    assert tx.label.endswith(", through PgBouncer 1.18.0 in transaction pool mode"), tx.label
+    settings = {setting.name: setting.values[0].value for setting in tx.settings}
+    assert settings["PgBouncer pool_mode"] == "transaction"
+    assert settings["PgBouncer max_prepared_statements"] == "(not in PgBouncer 1.18.0)"
+    assert settings["PgBouncer server_reset_query"] == "DISCARD ALL"
+    html = render_html(report)
+    assert "PostgreSQL 15 via PgBouncer, transaction mode" in html
+    # compat.md: a column per pooler and mode next to the vendor's direct one.
+    markdown = render_markdown(report)
+    header = next(line for line in markdown.splitlines() if line.startswith("| check |"))
+    assert header == (
+        "| check | claim | PostgreSQL | PostgreSQL via PgBouncer, session mode | "
+        "PostgreSQL via PgBouncer, transaction mode | "
+    ), header
+
+
+def test_a_pool_mode_other_than_the_matrix_names_is_a_mismatch_on_its_column() -> None:
+    made = _through_pgbouncer()
+    made[1] = replace(
+        made[1],
+        server=replace(
+            made[1].server,
+            pooler=replace(
+                made[1].server.pooler, pool_mode="session", mismatch="the matrix names transaction pool mode"
+            ),
+        ),
+    )
+    column = build_report(made).columns[2]
+    assert column.server_id == "postgres15-pgbouncer-tx"
+    assert column.mismatch == "the matrix names transaction pool mode"

@@ -22,6 +22,7 @@ def target(
     driver: str = "mysqlclient",
     driver_version: str | None = "2.2.4",
     django: str | None = "5.2.19",
+    pooler: str | None = None,
 ) -> Target:
     return Target(
         vendor=vendor,
@@ -29,6 +30,7 @@ def target(
         driver=driver,
         driver_version=Version(driver_version) if driver_version is not None else None,
         django_version=Version(django) if django is not None else None,
+        pooler=pooler,
     )
 
 
@@ -145,6 +147,66 @@ def test_star_matches_anything(anything: Target) -> None:
     spec = parse_spec("*")
     assert spec.terms[0].kind == "any"
     assert spec.matches(anything) is True
+
+
+# -- pooling terms ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "pooler", "expected"),
+    [
+        ("@direct", None, True),
+        ("@direct", "transaction", False),
+        ("@transaction", "transaction", True),
+        ("@transaction", "session", False),
+        ("@transaction", None, False),
+        ("@session", "session", True),
+        ("@session", None, False),
+        ("@statement", "statement", True),
+        ("@statement", "transaction", False),
+    ],
+)
+def test_pooling_term(spec: str, pooler: str | None, expected: bool) -> None:
+    parsed = parse_spec(spec)
+    assert [t.kind for t in parsed.terms] == ["pooling"]
+    assert parsed.matches(target(vendor="postgresql", server="15.20", driver="psycopg", pooler=pooler)) is expected
+
+
+def test_pooling_term_is_no_vendor() -> None:
+    # A Django version's supports entries name vendors; a pooling term names none.
+    assert parse_spec("@transaction").vendors == frozenset()
+    assert parse_spec("postgresql @transaction").vendors == frozenset({"postgresql"})
+
+
+def test_pooling_term_in_a_conjunction() -> None:
+    spec = parse_spec("postgresql>=15 @transaction +psycopg django>=5.0")
+    assert [t.kind for t in spec.terms] == ["vendor", "pooling", "driver", "django"]
+    pooled = target(vendor="postgresql", server="15.20", driver="psycopg", pooler="transaction")
+    assert spec.matches(pooled) is True
+    direct = target(vendor="postgresql", server="15.20", driver="psycopg")
+    assert spec.matches(direct) is False
+    # The same server reached directly and through the pooler: only the pooling term tells them apart.
+    assert parse_spec("postgresql").matches(direct) and parse_spec("postgresql").matches(pooled)
+
+
+def test_a_target_without_pooler_is_direct() -> None:
+    # Targets built before poolers existed (five fields) are direct connections.
+    plain = Target("postgresql", Version("15.20"), "psycopg", None, Version("5.2"))
+    assert plain.pooler is None
+    assert parse_spec("@direct").matches(plain) is True
+
+
+@pytest.mark.parametrize("text", ["@pooled", "@pgbouncer", "@Transaction", "@*", "postgresql @tx"])
+def test_unknown_pooling(text: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text)
+    assert "@direct, @transaction, @session, @statement" in str(raised.value), raised.value
+
+
+@pytest.mark.parametrize("text", ["@transaction>=1", "@direct==2", "@session<3"])
+def test_pooling_takes_no_specifier(text: str) -> None:
+    with pytest.raises(SpecError, match=r"takes no version specifier"):
+        parse_spec(text)
 
 
 # -- conjunctions ----------------------------------------------------------------------

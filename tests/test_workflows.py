@@ -158,3 +158,10 @@ def test_nightly_baseline_comes_from_the_pages_site_address() -> None:
     # Not github.io/<repo> built by hand: that is wrong for <owner>.github.io and custom domains.
     assert "github.io" not in json.dumps(previous)
     assert 'gh api "repos/${GITHUB_REPOSITORY}/pages" --jq .html_url' in previous["run"]
+
+
+@pytest.mark.parametrize("name", ["run", "pgbouncer"])
+def test_the_ci_scripts_pass_shellcheck(name: str) -> None:
+    path = ROOT / ".ci" / name
+    done = shellcheck(path.read_text(encoding="utf-8"))
+    assert done.returncode == 0, f".ci/{name}:\n{done.stdout}{done.stderr}"

@@ -197,6 +197,39 @@ class Backend:
         """SQL counting the server's sessions with this id: 0 once the server has closed it."""
         raise self._nothing("server side close")
 
+    # -- session state (what a pooler in transaction mode does not carry over) ----------------
+
+    def session_settings(self) -> dict[str, tuple[str, str, str]]:
+        """Session settings a check changes: {name: (SQL setting it, SQL reading it, the value read once set)}."""
+        raise self._nothing("session settings")
+
+    def temporary_table_sql(self, table: str) -> str:
+        """A temporary table, seen by this session only, with one INTEGER column ``id``."""
+        raise self._nothing("temporary tables")
+
+    def advisory_lock_sql(self) -> tuple[str, str]:
+        """SQL taking a session-level advisory lock, and SQL giving 1 while this session holds it, else 0."""
+        raise self._nothing("advisory locks")
+
+    def prepared_statement_options(self, module: str) -> dict[str, dict[str, Any]]:
+        """OPTIONS to compare when a statement runs again and again: {name: OPTIONS}, through driver ``module``."""
+        raise NotApplicable(
+            "server_side_binding and prepare_threshold are options of Django's PostgreSQL backend only."
+        )
+
+    def prepared_statements_sql(self) -> str:
+        """SQL counting the prepared statements this session holds on the server."""
+        raise self._nothing("prepared statements")
+
+    def discard_session_sql(self) -> list[str]:
+        """Statements, each allowed in a transaction, undoing the session state checks may leave behind.
+
+        A second client that a pooler in transaction mode handed the server connection of the first
+        runs them, so that no cursor, lock, temporary table, prepared statement or setting of one check
+        is left on that server connection for the next check to meet.
+        """
+        return []
+
     # -- storage engines --------------------------------------------------------------------
 
     def table_engine_sql(self) -> str:

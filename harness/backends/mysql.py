@@ -163,6 +163,21 @@ class MySQL(Backend):
     def session_count_sql(self, session_id: int) -> str:
         return f"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = {int(session_id)}"
 
+    def session_settings(self) -> dict[str, tuple[str, str, str]]:
+        # wait_timeout: how long the server keeps an idle session (8 hours by default); one hour never bites.
+        return {
+            "time_zone": ("SET time_zone = '+02:00'", "SELECT @@SESSION.time_zone", "+02:00"),
+            "wait_timeout": ("SET SESSION wait_timeout = 3600", "SELECT @@SESSION.wait_timeout", "3600"),
+        }
+
+    def temporary_table_sql(self, table: str) -> str:
+        return f"CREATE TEMPORARY TABLE {table} (id INTEGER)"
+
+    def advisory_lock_sql(self) -> tuple[str, str]:
+        # Lock names are server-wide: the throwaway database's name keeps each cell's apart.
+        name = "CONCAT('dbcompat.', DATABASE())"
+        return f"SELECT GET_LOCK({name}, 0)", f"SELECT COALESCE(IS_USED_LOCK({name}) = CONNECTION_ID(), 0)"
+
     def table_engine_sql(self) -> str:
         return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s"
 

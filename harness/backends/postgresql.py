@@ -132,6 +132,40 @@ class PostgreSQL(Backend):
     def session_count_sql(self, session_id: int) -> str:
         return f"SELECT COUNT(*) FROM pg_stat_activity WHERE pid = {int(session_id)}"
 
+    def session_settings(self) -> dict[str, tuple[str, str, str]]:
+        # TimeZone is one of the settings the server reports to its client (GUC_REPORT), which PgBouncer
+        # tracks per client; statement_timeout is not. One hour: a leftover bound that never bites.
+        return {
+            "TimeZone": ("SET TIME ZONE 'America/Sao_Paulo'", "SHOW TimeZone", "America/Sao_Paulo"),
+            "statement_timeout": ("SET statement_timeout = '1h'", "SHOW statement_timeout", "1h"),
+        }
+
+    def temporary_table_sql(self, table: str) -> str:
+        return f"CREATE TEMPORARY TABLE {table} (id INTEGER)"
+
+    def advisory_lock_sql(self) -> tuple[str, str]:
+        # Advisory lock keys are per database: cells in other throwaway databases never meet this one.
+        return (
+            "SELECT pg_advisory_lock(4242)",
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted "
+            "AND pid = pg_backend_pid()",
+        )
+
+    def prepared_statement_options(self, module: str) -> dict[str, dict[str, Any]]:
+        variants: dict[str, dict[str, Any]] = {"default": {}, "server_side_binding": self.server_side_binding_options()}
+        if module == "psycopg":
+            # Django turns psycopg 3's prepared statements off (prepare_threshold None) "to keep connection
+            # poolers working", and lets OPTIONS turn them on again (postgresql/base.py); 5 is psycopg's default.
+            variants["server_side_binding, prepare_threshold 5"] = {"server_side_binding": True, "prepare_threshold": 5}
+        return variants
+
+    def prepared_statements_sql(self) -> str:
+        return "SELECT COUNT(*) FROM pg_prepared_statements"
+
+    def discard_session_sql(self) -> list[str]:
+        # DISCARD ALL (PgBouncer's server_reset_query) is refused in a transaction; these are its parts.
+        return ["CLOSE ALL", "SELECT pg_advisory_unlock_all()", "DISCARD TEMP", "DEALLOCATE ALL", "RESET ALL"]
+
     def open_cursors_sql(self) -> str:
         return "SELECT COUNT(*) FROM pg_cursors"
 

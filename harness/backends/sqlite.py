@@ -91,6 +91,16 @@ class SQLite(Backend):
         # ref/databases, SQLite notes > Setting pragma options (Django 5.1+).
         return "PRAGMA cache_size = 4242", "PRAGMA cache_size"
 
+    def session_settings(self) -> dict[str, tuple[str, str, str]]:
+        # A pragma of the connection (its page cache, in KiB when negative), not of the database file.
+        return {"cache_size": ("PRAGMA cache_size = -4321", "PRAGMA cache_size", "-4321")}
+
+    def temporary_table_sql(self, table: str) -> str:
+        return f"CREATE TEMPORARY TABLE {table} (id INTEGER)"
+
+    def advisory_lock_sql(self) -> tuple[str, str]:
+        raise NotApplicable("SQLite has no advisory locks: it locks the whole database file.")
+
     def session_id_sql(self) -> str:
         raise NotApplicable(IN_PROCESS)
 

@@ -46,6 +46,7 @@ from harness.results import (
     DjangoView,
     DriverInfo,
     Outcome,
+    PoolerInfo,
     write_result,
 )
 from harness.servers import ProvidedServer, server_info
@@ -62,6 +63,7 @@ class Probe:
     version_reported: str | None = None
     server_settings: dict[str, str | None] = field(default_factory=dict)
     django_view: dict[str, Any] | None = None
+    pooler: dict[str, Any] | None = None
 
 
 class CellSession:
@@ -77,6 +79,7 @@ class CellSession:
         self.version_reported: str | None = None
         self.server_settings: dict[str, str | None] = {}
         self.django_view: DjangoView | None = None
+        self.pooler: PoolerInfo | None = None  # what the pooler in front of the server reported, if there is one
         self.used_database: str | None = None
         self._target: Target | None = None
         self.database: str | None = None
@@ -99,7 +102,8 @@ class CellSession:
             except Exception as exc:
                 self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
         view = asdict(self.django_view) if self.django_view is not None else None
-        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings, view)
+        pooler = asdict(self.pooler) if self.pooler is not None else None
+        return Probe(self.status.value, self.reason, self.version_reported, self.server_settings, view, pooler)
 
     def adopt(self, probe: Probe) -> None:
         """Take the controller's probe (xdist worker)."""
@@ -108,6 +112,7 @@ class CellSession:
         self.version_reported = probe.version_reported
         self.server_settings = probe.server_settings
         self.django_view = DjangoView(**probe.django_view) if probe.django_view is not None else None
+        self.pooler = PoolerInfo(**probe.pooler) if probe.pooler is not None else None
 
     def open(self, probe_first: bool = True) -> None:
         """Everything a check needs: server, Django, a throwaway database with the suites' tables."""
@@ -255,6 +260,17 @@ class CellSession:
             self.django_view = replace(view, mismatch=mismatch)
         finally:
             wrapper.close()
+        self._read_pooler()
+
+    def _read_pooler(self) -> None:
+        """What the pooler the server is reached through (PgBouncer) reports of itself; nothing for a direct one."""
+        pooler = self.cell.server.pooler
+        if pooler is None or self.provided is None:
+            return
+        from harness.servers.poolers import read_pooler
+
+        info = read_pooler(pooler, self.provided.settings, self.cell.driver.module, self.job.connect_timeout)
+        self.pooler = replace(info, unreadable=redact(info.unreadable, self._secrets)) if info.unreadable else info
 
     def _create_database(self) -> None:
         if self.backend.in_process:
@@ -287,7 +303,8 @@ class CellSession:
         return self._target
 
     def _make_target(self) -> Target:
-        return cell_target(self.cell, self.reported_vendor(), self.version_reported)
+        pool_mode = self.pooler.pool_mode if self.pooler is not None and self.pooler.version else None
+        return cell_target(self.cell, self.reported_vendor(), self.version_reported, pool_mode)
 
     def reported_vendor(self) -> str:
         """The vendor the server's version string names: a URL given for MySQL may reach MariaDB."""
@@ -322,6 +339,7 @@ class CellSession:
                 self.version_mismatch(),
                 self.server_settings,
                 self.django_view,
+                self.pooler,
             ),
             driver=DriverInfo(
                 id=self.cell.driver.id,

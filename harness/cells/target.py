@@ -11,17 +11,21 @@ from harness.results import DjangoView
 from harness.versions import Target, leading_version, same_release
 
 
-def cell_target(cell: Cell, vendor: str, version_reported: str | None) -> Target:
-    """The target of a cell's claims: the vendor and version its server reported, its driver, its Django."""
+def cell_target(cell: Cell, vendor: str, version_reported: str | None, pool_mode: str | None = None) -> Target:
+    """The target of a cell's claims: the vendor and version its server reported, its driver, its Django,
+    and the pool mode of the pooler it is reached through (the one the pooler reported, else the matrix's).
+    """
     from django import get_version
 
     installed = driver_version(cell)
+    pooler = cell.server.pooler
     return Target(
         vendor=vendor,
         server_version=leading_version(version_reported) if version_reported else None,
         driver=cell.driver.id,
         driver_version=leading_version(installed) if installed else None,
         django_version=leading_version(get_version()),
+        pooler=(pool_mode or pooler.mode) if pooler is not None else None,
     )
 
 

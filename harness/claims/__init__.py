@@ -17,6 +17,7 @@ from harness.claims import (
     fields,
     identifiers,
     lobs,
+    poolers,
     row_locking,
     sequence_reset,
     smoke,
@@ -60,6 +61,7 @@ BEHAVIOURS = {
     "cursors": "Server-side cursors",
     "lobs": "Text columns as LOBs, and type-named fields",
     "postgresql-binding": "PostgreSQL parameter binding",
+    "poolers": "Connection poolers: what the next transaction sees",
 }
 
 # Each suite's claims module, in the order reports show behaviours.
@@ -79,6 +81,7 @@ MODULES = (
     identifiers,
     cursors,
     lobs,
+    poolers,
 )
 
 # A module's EXPLANATIONS, next to its CLAIMS, say why a server differs where it does.

@@ -14,6 +14,7 @@ from typing import Any
 
 from harness import __version__
 from harness.claims import BEHAVIOURS
+from harness.matrix import POOLER_NAMES
 from harness.report.diff import diff_results
 from harness.report.evidence import EvidenceTable
 from harness.report.model import (
@@ -43,7 +44,7 @@ from harness.report.model import (
     version_key,
     visible,
 )
-from harness.results import CellResult, CheckResult, DjangoView, Outcome
+from harness.results import CellResult, CheckResult, DjangoView, Outcome, PoolerInfo
 from harness.versions import VENDORS, leading_version
 
 Checks = dict[str, CheckResult]  # one cell's records by check id
@@ -115,9 +116,10 @@ def build_columns(ordered: Sequence[CellResult]) -> tuple[Column, ...]:
             django=_django_label(r),
             status=r.status.value,
             reason=r.reason,
-            mismatch=r.server.version_mismatch,
+            mismatch="; ".join(m for m in (r.server.version_mismatch, _pooler_mismatch(r.server.pooler)) if m) or None,
             has_checks=bool(r.checks),
             view=_backend_view(r.server.django_view),
+            pooler=_pooler_label(r.server.pooler),
         )
         for index, r in enumerate(ordered)
     )
@@ -138,7 +140,35 @@ def _backend_view(view: DjangoView | None) -> BackendView | None:
 
 def _server_label(result: CellResult) -> str:
     name = VENDOR_NAMES.get(result.server.vendor, result.server.vendor)
-    return f"{name} {result.server.matrix_version}" if result.server.matrix_version else name
+    label = f"{name} {result.server.matrix_version}" if result.server.matrix_version else name
+    pooler = _pooler_label(result.server.pooler)
+    return f"{label} via {pooler}" if pooler else label
+
+
+def _pooler_label(pooler: PoolerInfo | None) -> str:
+    """ "PgBouncer, transaction mode": the pooler a server is reached through, in the mode the matrix names."""
+    if pooler is None:
+        return ""
+    return f"{POOLER_NAMES.get(pooler.name, pooler.name)}, {pooler.mode} mode"
+
+
+def _pooler_mismatch(pooler: PoolerInfo | None) -> str | None:
+    return pooler.mismatch if pooler is not None else None
+
+
+def _pooler_settings(pooler: PoolerInfo | None) -> dict[str, str | None]:
+    """What a pooler reported of itself, as settings of the server it is in front of (its own names)."""
+    if pooler is None or (pooler.version is None and pooler.unreadable is None):
+        return {}
+    name = POOLER_NAMES.get(pooler.name, pooler.name)
+    if pooler.unreadable is not None:
+        return {name: f"(not readable: {pooler.unreadable})"}
+    return {
+        f"{name} version": pooler.version,
+        f"{name} pool_mode": pooler.pool_mode,
+        f"{name} max_prepared_statements": pooler.max_prepared_statements,
+        f"{name} server_reset_query": pooler.server_reset_query,
+    }
 
 
 def _server_version(result: CellResult) -> str:
@@ -396,10 +426,14 @@ def _servers(results: Sequence[CellResult], columns: Sequence[Column]) -> tuple[
         first = next((r.server for r, _ in members if r.server.version_reported), members[0][0].server)
         if not any(r.server.settings or r.server.version_reported or r.server.django_view for r, _ in members):
             continue
+        label = f"{VENDOR_NAMES.get(first.vendor, first.vendor)} {first.version_reported or ''}".strip()
+        if first.pooler is not None:
+            label += f", through {first.pooler.version or POOLER_NAMES.get(first.pooler.name, first.pooler.name)} in "
+            label += f"{first.pooler.pool_mode or first.pooler.mode} pool mode"
         servers.append(
             ServerSettings(
                 first.id,
-                f"{VENDOR_NAMES.get(first.vendor, first.vendor)} {first.version_reported or ''}".strip(),
+                label,
                 f"{first.provider}: {first.origin}",
                 _settings(members, djangos),
                 _views(members, djangos),
@@ -409,7 +443,11 @@ def _servers(results: Sequence[CellResult], columns: Sequence[Column]) -> tuple[
 
 
 def _settings(members: Sequence[tuple[CellResult, Column]], djangos: Sequence[str]) -> tuple[Setting, ...]:
-    reading = [(r.server.settings, column) for r, column in members if r.server.settings]
+    reading = [
+        ({**r.server.settings, **_pooler_settings(r.server.pooler)}, column)
+        for r, column in members
+        if r.server.settings or _pooler_settings(r.server.pooler)
+    ]
     names = dict.fromkeys(name for settings, _ in reading for name in settings)
     shown = []
     for name in names:

@@ -58,18 +58,23 @@ class VendorColumns:
 
 
 def _vendor_columns(columns: Sequence[Column]) -> list[VendorColumns]:
-    """The vendors whose checks ran, in the vendors' order, each with its columns."""
+    """The vendors whose checks ran, in the vendors' order, each with its columns.
+
+    A vendor's servers reached through a pooler are a column of their own per pooler and mode
+    ("PostgreSQL via PgBouncer, transaction mode"), after the vendor's direct ones.
+    """
     ran = [c for c in columns if c.has_checks]
-    grouped = [(v, tuple(c for c in ran if c.vendor == v)) for v in VENDORS]
+    poolers = {v: ["", *sorted({c.pooler for c in ran if c.vendor == v} - {""})] for v in VENDORS}
+    grouped = [(v, p, tuple(c for c in ran if c.vendor == v and c.pooler == p)) for v in VENDORS for p in poolers[v]]
     return [
         VendorColumns(
-            VENDOR_NAMES.get(vendor, vendor),
+            f"{VENDOR_NAMES.get(vendor, vendor)} via {pooler}" if pooler else VENDOR_NAMES.get(vendor, vendor),
             members,
             tuple(c.server_version for c in members),
             tuple(c.django for c in members),
             tuple(sorted({c.driver_id for c in members})),
         )
-        for vendor, members in grouped
+        for vendor, pooler, members in grouped
         if members
     ]
 

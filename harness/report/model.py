@@ -87,6 +87,9 @@ class Column:
     mismatch: str | None
     has_checks: bool  # False: none of its checks ran (the status says why)
     view: BackendView | None = None  # None: the cell never connected, or its results predate the view
+    pooler: str = (
+        ""  # the pooler the server is reached through and its mode ("PgBouncer, transaction mode"); "" directly
+    )
 
 
 @dataclass(frozen=True)

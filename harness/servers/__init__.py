@@ -17,7 +17,7 @@ from typing import Any
 
 from harness.errors import DbcompatError, ServerUnavailable
 from harness.matrix import Server
-from harness.results import DjangoView, ServerInfo
+from harness.results import DjangoView, PoolerInfo, ServerInfo
 from harness.servers.urls import mask_url, parse_server_url, url_passwords
 
 # DBCOMPAT_IMAGE_<SERVER>: the image to start instead of the matrix's.
@@ -42,8 +42,15 @@ def server_info(
     version_mismatch: str | None = None,
     settings: dict[str, str | None] | None = None,
     django_view: DjangoView | None = None,
+    pooler: PoolerInfo | None = None,
 ) -> ServerInfo:
-    """What a result says about its server; no secrets (origins are masked)."""
+    """What a result says about its server; no secrets (origins are masked).
+
+    A server reached through a pooler names it, with what the pooler reported (``pooler``) or, for a
+    cell that never reached it, the pooler and mode the matrix names.
+    """
+    if pooler is None and server.pooler is not None:
+        pooler = PoolerInfo(server.pooler.name, server.pooler.mode)
     return ServerInfo(
         id=server.id,
         vendor=server.vendor,
@@ -55,6 +62,7 @@ def server_info(
         version_mismatch=version_mismatch,
         settings=dict(settings or {}),
         django_view=django_view,
+        pooler=pooler,
     )
 
 
@@ -157,6 +165,10 @@ class ServerPool:
         located = locate_server(server, self._environ)
         if located is not None:
             return located
+        if server.pooler is not None:
+            from harness.servers.poolers import no_container_reason
+
+            raise ServerUnavailable(no_container_reason(server))
         from harness.servers.docker import EngineUnavailable
 
         try:
