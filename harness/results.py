@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -341,7 +341,7 @@ def folder_lock(directory: Path, option: str) -> Iterator[None]:
 def write_result(directory: Path, result: CellResult, secrets: Iterable[str] = ()) -> Path:
     """Write ``<directory>/<cell>.json`` atomically: readers see the old file or the new one."""
     directory.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(asdict(mask_secrets(result, secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
+    text = json.dumps(as_json(mask_secrets(result, secrets)), indent=2, ensure_ascii=False, default=str) + "\n"
     return write_atomically(directory / f"{result.cell}.json", text)
 
 
@@ -401,6 +401,18 @@ def _check_version(data: Any, path: Path, advice: str = "") -> None:
         raise ResultError(f"{path}: results schema version {found!r}, this dbcompat reads {SCHEMA_VERSION}{advice}")
 
 
+def as_json(result: CellResult) -> dict[str, Any]:
+    """The result as JSON values, as the results files hold it (several times faster than dataclasses.asdict)."""
+    data: dict[str, Any] = _cell_adapter().dump_python(result, mode="json")
+    return data
+
+
+def as_json_bytes(result: CellResult) -> bytes:
+    """The result as UTF-8 JSON text, compact."""
+    data: bytes = _cell_adapter().dump_json(result)
+    return data
+
+
 @functools.cache
 def _cell_adapter() -> TypeAdapter[CellResult]:
     """The validator of a cell's result, built once: building it costs far more than using it."""
@@ -447,7 +459,7 @@ def merged_document(results: Iterable[CellResult], generated_at: str, partial: s
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated_at,
         "partial": partial,
-        "cells": [asdict(result) for result in results],
+        "cells": [as_json(result) for result in results],
     }
 
 

@@ -43,6 +43,7 @@ from harness.report.model import (
     status_outcome,
     version_key,
     visible,
+    visible_results,
 )
 from harness.results import CellResult, CheckResult, DjangoView, Outcome, PoolerInfo
 from harness.versions import VENDORS, leading_version
@@ -57,8 +58,8 @@ def build_report(
     history: History | None = None,
 ) -> Report:
     # Every text the report shows comes from here, so hostile characters are made visible once.
-    results = visible(list(results))
-    baseline = visible(list(baseline)) if baseline is not None else None
+    results = visible_results(results)
+    baseline = visible_results(baseline) if baseline is not None else None
     partial = visible(partial)
     ordered = sorted(results, key=_column_key)
     by_cell = [{c.id: c for c in r.checks} for r in ordered]

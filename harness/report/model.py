@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from harness.backends import BACKENDS
 from harness.report.diff import Change
-from harness.results import STATUS_OUTCOME, CellStatus, Outcome
+from harness.results import STATUS_OUTCOME, CellResult, CellStatus, Outcome, as_json_bytes
 from harness.versions import leading_version
 
 VENDOR_NAMES = {backend.vendor: backend.display_name for backend in BACKENDS.values()}
@@ -350,6 +350,14 @@ _BIDI_CONTROLS = {
 }
 _BIDI_FOUND = re.compile("[" + "".join(map(chr, _BIDI_CONTROLS)) + "]")
 _Value = TypeVar("_Value")
+
+
+_BIDI_BYTES = re.compile(b"|".join(re.escape(chr(code).encode()) for code in _BIDI_CONTROLS))
+
+
+def visible_results(results: Iterable[CellResult]) -> list[CellResult]:
+    """:func:`visible` for whole results; one whose JSON holds no bidi control (nearly all) is not walked."""
+    return [visible(result) if _BIDI_BYTES.search(as_json_bytes(result)) else result for result in results]
 
 
 def visible(value: _Value) -> _Value:
