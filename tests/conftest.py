@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +59,31 @@ def server_image() -> Callable[[str], str]:
         return tags[server_id]
 
     return image
+
+
+# Debian's Chromium (or DBCOMPAT_CHROMIUM), driven by Playwright: no browser is downloaded.
+CHROMIUM = os.environ.get("DBCOMPAT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _missing(what: str) -> None:
+    message = f"{what}; the browser test needs it (apt-get install chromium; pip install playwright)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        _missing(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

@@ -5,9 +5,6 @@ Fails in CI when Chromium or Playwright is missing; skips elsewhere.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,32 +14,7 @@ from harness.report import write_reports
 from tests.reportdata import results
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("DBCOMPAT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT = ROOT / "reports" / "screenshot.png"
-
-
-def _missing(what: str) -> None:
-    message = f"{what}; the browser test needs it (apt-get install chromium; pip install playwright)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        _missing(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

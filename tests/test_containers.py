@@ -412,7 +412,7 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
 ) -> None:
     from harness.cells.job import CellJob
     from harness.envs import ensure_env, plan_env
-    from tests.test_server_lost import lost_project
+    from tests.test_server_lost import lost_project, start_lost_cell, wait_until_sleeping
 
     image = server_image("postgres15")
     cell = matrix.cell("postgres15-psycopg-django52")
@@ -425,19 +425,10 @@ def test_a_container_killed_mid_cell_ends_it_server_lost(
         provided = pool.provide(matrix.server("postgres15"))
         job = CellJob(cell, "k1ll3d", 60.0, results, provided).write(tmp_path / "job.json")
         (container,) = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
-        child = subprocess.Popen(
-            [str(python), "-m", "pytest", f"--dbcompat-job={job}", "-p", "no:cacheprovider"],
-            cwd=project,
-            env={**without_urls(), "DOOMED_SIGNAL": str(flag)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.05)
-        assert flag.exists(), "the check never started"
-        time.sleep(0.3)  # into pg_sleep
+        child = start_lost_cell(
+            python, [f"--dbcompat-job={job}"], project, {**without_urls(), "DOOMED_SIGNAL": str(flag)}
+        )
+        wait_until_sleeping(child, flag)
         container.kill()
         output, _ = child.communicate(timeout=120)
     finally:
@@ -467,35 +458,22 @@ def test_a_paused_server_ends_its_cell_within_the_bounds(
     # accepts connections and acknowledges what is sent, but neither the statement nor KILL QUERY is answered.
     from harness.cells.job import CellJob
     from harness.envs import ensure_env, plan_env
-    from tests.test_server_lost import CHECKS
+    from tests.test_server_lost import lost_project, start_lost_cell, wait_until_sleeping
 
     image = server_image("mariadb118")
     cell = matrix.cell(f"mariadb118-{driver}-django52")
     python = ensure_env(plan_env(cell), os.environ)
-    project = tmp_path / "project"
-    (project / "suites").mkdir(parents=True)
-    (project / "suites" / "__init__.py").write_text("")
-    (project / "suites" / "models.py").write_text("")
-    (project / "test_lost.py").write_text(CHECKS.replace("SELECT pg_sleep(20)", "SELECT SLEEP(20)"))
+    project = lost_project(tmp_path, "SELECT SLEEP(20)")
     flag, results = tmp_path / "sleeping", tmp_path / "results"
     pool = ServerPool({"DBCOMPAT_IMAGE_MARIADB118": image})
     try:
         provided = pool.provide(matrix.server("mariadb118"))
         job = CellJob(cell, "p4us3d", 3.0, results, provided, connect_timeout=3.0).write(tmp_path / "job.json")
         (container,) = [c for c in engine.owned_containers(docker) if c.labels[engine.LABEL_OWNER] == engine.owner()]
-        child = subprocess.Popen(
-            [str(python), "-m", "pytest", f"--dbcompat-job={job}", "-p", "no:cacheprovider"],
-            cwd=project,
-            env={**without_urls(), "DOOMED_SIGNAL": str(flag)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.05)
-        assert flag.exists(), "the check never started"
-        time.sleep(0.3)  # into SLEEP(20)
+        child = start_lost_cell(
+            python, [f"--dbcompat-job={job}"], project, {**without_urls(), "DOOMED_SIGNAL": str(flag)}
+        )
+        wait_until_sleeping(child, flag)
         container.pause()
         paused = time.monotonic()
         try:

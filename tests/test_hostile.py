@@ -11,7 +11,6 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from harness.report.model import link_url
 from harness.report.render import environment
 from harness.results import CellResult, Outcome
 from tests.reportdata import EXPLANATION_URL, SOURCE, URL, URL_42, check, results
-from tests.test_browser import CHROMIUM, _missing
 
 SCRIPT_END = "</script><script>alert(1)</script><!--"
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -245,20 +243,6 @@ def test_the_page_allows_only_its_own_inline_script() -> None:
 
 
 # -- in a browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        _missing(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ from tests.reportdata import (
     check,
     results,
 )
-from tests.test_browser import CHROMIUM, _missing
 
 MYSQLCLIENT, CONNECTOR = 1, 4  # MariaDB's two cells in tests.reportdata.results()
 PLACE = "ref/databases, MySQL notes > Collation settings"
@@ -404,20 +402,6 @@ def _cell_with(result: CellResult, django: str, found: CheckResult) -> CellResul
 
 
 # -- in a browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        _missing(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def _panel(browser: Any, tmp_path: Path, check_id: str, key: str) -> tuple[str, list[str | None], list[str]]:

@@ -88,7 +88,7 @@ def test_during(check, connection):
     with open(os.environ["DOOMED_SIGNAL"], "w") as flag:
         flag.write("sleeping")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_sleep(20)")
+        cursor.execute("{sleep}")
         check.observe(cursor.fetchone()[0])
 
 @pytest.mark.check("lost.after")
@@ -99,14 +99,33 @@ def test_after(check, connection):
 """
 
 
-def lost_project(tmp_path: Path) -> Path:
-    """A throwaway project whose one suite has the three checks above."""
+def lost_project(tmp_path: Path, sleep: str = "SELECT pg_sleep(20)") -> Path:
+    """A throwaway project whose one suite has the three checks above; ``sleep`` is the statement that lasts."""
     project = tmp_path / "project"
     (project / "suites").mkdir(parents=True)
     (project / "suites" / "__init__.py").write_text("")
     (project / "suites" / "models.py").write_text("")
-    (project / "test_lost.py").write_text(CHECKS)
+    (project / "test_lost.py").write_text(CHECKS.replace("{sleep}", sleep))
     return project
+
+
+def start_lost_cell(python: Path, options: list[str], project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """The cell's pytest on the lost project (``options``: how it finds its cell), its output piped."""
+    command = [str(python), "-m", "pytest", *options, "-p", "no:cacheprovider"]
+    return subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_until_sleeping(child: subprocess.Popen[str], flag: Path) -> None:
+    """Until the check ``lost.during`` is inside its long statement (bounded: 120 s to get there)."""
+    deadline = time.monotonic() + 120
+    while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert flag.exists(), "the check never started"
+    time.sleep(0.3)  # into the statement
+
+
+def cell_options(cell_id: str, results: Path) -> list[str]:
+    return [f"--dbcompat-cell={cell_id}", f"--dbcompat-matrix={DEFAULT_MATRIX}", f"--dbcompat-results={results}"]
 
 
 def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tuple[int, Path]) -> None:
@@ -115,32 +134,10 @@ def test_server_lost_mid_run(matrix: Matrix, tmp_path: Path, doomed_postgres: tu
     python = ensure_env(plan_env(cell), os.environ)
     project = lost_project(tmp_path)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
-    child = subprocess.Popen(
-        [
-            str(python),
-            "-m",
-            "pytest",
-            f"--dbcompat-cell={cell.id}",
-            f"--dbcompat-matrix={DEFAULT_MATRIX}",
-            f"--dbcompat-results={results}",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=project,
-        env={
-            **os.environ,
-            "DBCOMPAT_URL_POSTGRES15": f"postgres://postgres@127.0.0.1:{port}/postgres",
-            "DOOMED_SIGNAL": str(flag),
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.05)
-    assert flag.exists(), "the check never started"
-    time.sleep(0.3)  # into pg_sleep
+    url = f"postgres://postgres@127.0.0.1:{port}/postgres"
+    env = {**os.environ, "DBCOMPAT_URL_POSTGRES15": url, "DOOMED_SIGNAL": str(flag)}
+    child = start_lost_cell(python, cell_options(cell.id, results), project, env)
+    wait_until_sleeping(child, flag)
     postmaster = int((data / "postmaster.pid").read_text().split()[0])
     os.kill(postmaster, signal.SIGKILL)  # the server dies, hard
     output, _ = child.communicate(timeout=120)
@@ -179,35 +176,16 @@ def test_a_server_that_stops_answering_ends_the_cell_within_the_bounds(
     python = ensure_env(plan_env(cell), os.environ)
     project = lost_project(tmp_path)
     flag, results = tmp_path / "sleeping", tmp_path / "results"
-    child = subprocess.Popen(
-        [
-            str(python),
-            "-m",
-            "pytest",
-            f"--dbcompat-cell={cell.id}",
-            f"--dbcompat-matrix={DEFAULT_MATRIX}",
-            f"--dbcompat-results={results}",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=project,
-        env={
-            **os.environ,
-            "DBCOMPAT_URL_POSTGRES15": f"postgres://postgres@127.0.0.1:{port}/postgres",
-            "DBCOMPAT_CHECK_TIMEOUT": "3",
-            "DBCOMPAT_CONNECT_TIMEOUT": "3",
-            "DOOMED_SIGNAL": str(flag),
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {
+        **os.environ,
+        "DBCOMPAT_URL_POSTGRES15": f"postgres://postgres@127.0.0.1:{port}/postgres",
+        "DBCOMPAT_CHECK_TIMEOUT": "3",
+        "DBCOMPAT_CONNECT_TIMEOUT": "3",
+        "DOOMED_SIGNAL": str(flag),
+    }
+    child = start_lost_cell(python, cell_options(cell.id, results), project, env)
     try:
-        deadline = time.monotonic() + 60
-        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.05)
-        assert flag.exists(), "the check never started"
-        time.sleep(0.3)  # into pg_sleep
+        wait_until_sleeping(child, flag)
         _stop_all(data, signal.SIGSTOP)
         stopped = time.monotonic()
         # The bound: the check timeout, the cancel's grace, then connecting (asking whether the server
