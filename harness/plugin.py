@@ -33,7 +33,7 @@ from harness.fixtures import (  # noqa: F401  (fixtures)
     raw_table,
     tables,
 )
-from harness.results import CheckResult, ObservedError, Outcome
+from harness.results import CheckResult, Outcome, check_as_json, check_from_json
 
 if TYPE_CHECKING:
     from harness.claims import ClaimsTable
@@ -214,7 +214,7 @@ class CellPlugin:
         if report.when == "call" or (report.when in ("setup", "teardown") and not report.passed) or cleanup_timed_out:
             record = self._record(item, call, report)
             # Plain JSON values: under pytest-xdist the record travels to the controller.
-            report.user_properties.append((_RECORD, {**dataclasses.asdict(record), "outcome": record.outcome.value}))
+            report.user_properties.append((_RECORD, check_as_json(record)))
             if record.outcome is Outcome.NOT_APPLICABLE:
                 report.outcome = "skipped"
                 report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {record.reason}")
@@ -253,10 +253,7 @@ class CellPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == _RECORD and isinstance(value, dict):
-                record: dict[str, Any] = dict(value)
-                record["outcome"] = Outcome(record["outcome"])
-                record["errors"] = [ObservedError(**error) for error in record.get("errors", [])]
-                self.session.record(report.nodeid, CheckResult(**record))
+                self.session.record(report.nodeid, check_from_json(value))
                 self._progress()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:

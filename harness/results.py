@@ -413,6 +413,24 @@ def as_json_bytes(result: CellResult) -> bytes:
     return data
 
 
+def check_as_json(check: CheckResult) -> dict[str, Any]:
+    """One check's record as plain JSON values (how it travels from an xdist worker to the controller)."""
+    data: dict[str, Any] = _check_adapter().dump_python(check, mode="json")
+    return data
+
+
+def check_from_json(data: dict[str, Any]) -> CheckResult:
+    """The check's record back from :func:`check_as_json`, nested values and all."""
+    return _check_adapter().validate_python(data)
+
+
+@functools.cache
+def _check_adapter() -> TypeAdapter[CheckResult]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(CheckResult)
+
+
 @functools.cache
 def _cell_adapter() -> TypeAdapter[CellResult]:
     """The validator of a cell's result, built once: building it costs far more than using it."""
