@@ -11,6 +11,7 @@ from pathlib import Path
 from harness import __version__
 from harness.commands import COMMANDS, DEFAULT_REPORTS, KEPT
 from harness.errors import (
+    ERROR_PREFIX,
     EXIT_INTERRUPTED,
     EXIT_OK,
     DbcompatError,
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except DbcompatError as exc:
-        print(f"dbcompat: error: {exc}", file=sys.stderr)
+        print(f"{ERROR_PREFIX}{exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("dbcompat: interrupted", file=sys.stderr)

@@ -18,6 +18,10 @@ EXIT_BAD_INPUT = 2  # the matrix, a URL, an option: something the user gave
 EXIT_HARNESS_ERROR = 2  # a cell ended in a harness error or could not be run
 EXIT_INTERRUPTED = 130
 
+# How a user-facing error is printed, on one line: by the command line, and by a cell's pytest, whose
+# line the runner reads back as the cell's reason.
+ERROR_PREFIX = "dbcompat: error: "
+
 
 class DbcompatError(Exception):
     """An error the user can act on; the message names what and where."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.checks import CheckEnd, check_id_of, error_text, judge, looks_like_lost_connection, watchdog
-from harness.errors import DbcompatError, raise_keyboard_interrupt
+from harness.errors import ERROR_PREFIX, DbcompatError, raise_keyboard_interrupt
 from harness.fixtures import (  # noqa: F401  (fixtures)
     backend,
     check,
@@ -282,7 +282,7 @@ class CellPlugin:
                     self.written = self.session.write(self.session.job.results_dir)
                 except DbcompatError as exc:
                     # One line the runner reads back as the cell's reason (a full disk, say); no traceback.
-                    sys.stderr.write(f"dbcompat: error: {exc}\n")
+                    sys.stderr.write(f"{ERROR_PREFIX}{exc}\n")
                     self.writes = False
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

@@ -28,6 +28,7 @@ from harness.cells.job import check_timeout as job_check_timeout
 from harness.cells.job import connect_timeout as job_connect_timeout
 from harness.envs import PROJECT_ROOT, ensure_env, plan_env, stop_builds
 from harness.errors import (
+    ERROR_PREFIX,
     DbcompatError,
 )
 from harness.matrix import Cell, Matrix, Server
@@ -51,8 +52,6 @@ from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
 SERVER_SETTLES = 1.0
 # A cell's whole run, environment build excluded; a hung cell ends as a harness error.
 CELL_TIMEOUT = 900
-# How a cell's pytest says, in one line, why it wrote no results (see harness.plugin).
-CELL_ERROR_PREFIX = "dbcompat: error: "
 # pytest's exit codes for a session that ran to its end: all passed, or some tests failed
 # (a harness error in a check, which the results file records).
 _PYTEST_FINISHED = (0, 1)
@@ -312,7 +311,7 @@ class _Runner:
         except ResultError:
             # The cell says why it could not write, in one line (a full disk); else its output's end is the clue.
             # (pytest's progress line may precede it on the same line, unended.)
-            said = [line.split(CELL_ERROR_PREFIX, 1)[1] for line in output.splitlines() if CELL_ERROR_PREFIX in line]
+            said = [line.split(ERROR_PREFIX, 1)[1] for line in output.splitlines() if ERROR_PREFIX in line]
             why = redact(said[-1], provided.secrets) if said else tail
             reason = f"the cell's pytest exited with {child.returncode} without writing results: {why}"
             return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
