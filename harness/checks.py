@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -145,7 +145,7 @@ class CheckRecorder:
         """Record how the check was set up (a collation, a session time zone), for a reader to reproduce it."""
         self.setup[name] = _jsonable(value)
 
-    def not_applicable(self, reason: str) -> None:
+    def not_applicable(self, reason: str) -> NoReturn:
         """End the check: it cannot be observed on this cell, for ``reason`` (a full sentence)."""
         raise NotApplicable(reason)
 

@@ -55,6 +55,9 @@ def _list(args: argparse.Namespace) -> int:
             "vendor": cell.server.vendor,
             "server_version": str(cell.server.version) if cell.server.version else None,
             "image": cell.server.image,
+            # The pooler the server is reached through (its image, too, is started without a URL).
+            "pooler": cell.server.pooler.name if cell.server.pooler else None,
+            "pooler_image": cell.server.pooler.image if cell.server.pooler else None,
             "url_variable": None if cell.server.in_process else cell.server.url_variable,
             "driver": cell.driver.id,
             "django": cell.django.id,
@@ -71,7 +74,13 @@ def _list(args: argparse.Namespace) -> int:
             for row in rows:
                 entry = servers.setdefault(
                     str(row["server"]),
-                    {"server": row["server"], "vendor": row["vendor"], "image": row["image"], "cells": []},
+                    {
+                        "server": row["server"],
+                        "vendor": row["vendor"],
+                        "image": row["image"],
+                        "pooler": row["pooler"],
+                        "cells": [],
+                    },
                 )
                 entry["cells"].append(row["id"])
             print(json.dumps(list(servers.values())))
@@ -84,8 +93,14 @@ def _list(args: argparse.Namespace) -> int:
             provided = "in-process"
         elif os.environ.get(cell.server.url_variable):
             provided = f"url ({cell.server.url_variable})"
+        elif cell.server.pooler is not None and cell.server.pooler.in_front_of is not None:
+            pooler = cell.server.pooler
+            assert pooler.in_front_of is not None
+            provided = (
+                f"container {pooler.image} in front of {pooler.in_front_of.id} (or set {cell.server.url_variable})"
+            )
         elif cell.server.pooler is not None:
-            provided = f"by URL only: set {cell.server.url_variable}"  # no container path for a pooler yet
+            provided = f"by URL only: set {cell.server.url_variable}"
         else:
             provided = f"container {cell.server.image} (or set {cell.server.url_variable})"
         supported = cell.django.supports_server(cell.server)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
     from harness.backends import Backend
+    from harness.servers.poolers import PoolerConsole
 
 
 class CreateTables(Protocol):
@@ -80,6 +81,31 @@ def pooling(request: pytest.FixtureRequest) -> str | None:
         raise pytest.UsageError("the pooling fixture needs a cell: pass --dbcompat-cell")
     pooler: str | None = plugin.session.target().pooler
     return pooler
+
+
+@pytest.fixture
+def pooler_console(request: pytest.FixtureRequest) -> Iterator[PoolerConsole | None]:
+    """The admin console of the pooler the cell reaches its server through (PgBouncer's), as the cell's user;
+    None for a direct connection. Afterwards the cell's own connection is closed: what a check did to the
+    pooler's clients may have dropped it, and the next check connects afresh."""
+    from django.db import connection
+
+    from harness.servers.poolers import PoolerConsole
+
+    plugin = request.config.pluginmanager.get_plugin("dbcompat-cell")
+    if plugin is None:
+        raise pytest.UsageError("the pooler_console fixture needs a cell: pass --dbcompat-cell")
+    session = plugin.session
+    if session.cell.server.pooler is None or session.provided is None:
+        yield None
+        return
+    console = PoolerConsole(session.provided.settings, session.cell.driver.module, session.job.connect_timeout)
+    try:
+        yield console
+    finally:
+        console.close()
+        with contextlib.suppress(Exception):
+            connection.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from packaging.version import Version
 
@@ -80,10 +80,16 @@ POOL_MODES = ("transaction", "session", "statement")
 
 @dataclass(frozen=True)
 class Pooler:
-    """A connection pooler the server is reached through: its name and the pool mode the matrix asks for."""
+    """A connection pooler the server is reached through: its name and the pool mode the matrix asks for.
+
+    Without a URL, the pooler runs in a container of its own (``image``) in front of the container of
+    the matrix server it names (``in_front_of``), which cells of that server share.
+    """
 
     name: str  # "pgbouncer"
     mode: str  # "transaction", "session" or "statement"
+    image: str | None = None  # the pooler's image, for the container path
+    in_front_of: Server | None = None  # the server it pools connections to, for the container path
 
     @property
     def display_name(self) -> str:
@@ -128,27 +134,30 @@ class Cell:
     def to_json(self) -> str:
         """The cell as JSON, for a cell's process that should not read and validate the matrix again."""
 
-        def plain(value: object) -> dict[str, object]:
-            return {
-                k: str(v) if isinstance(v, Version) else (vars(v) if isinstance(v, Pooler) else v)
-                for k, v in vars(value).items()
-            }
+        def plain(value: object) -> object:
+            if isinstance(value, Version):
+                return str(value)
+            if isinstance(value, Server | Pooler | Driver | DjangoRelease):
+                return {k: plain(v) for k, v in vars(value).items()}
+            return value
 
         return json.dumps({"server": plain(self.server), "driver": plain(self.driver), "django": plain(self.django)})
 
     @staticmethod
     def from_json(text: str) -> Cell:
         data = json.loads(text)
-        server, driver, django = data["server"], data["driver"], data["django"]
-        pooler = server.get("pooler")
+        driver, django = data["driver"], data["django"]
+
+        def server_from(server: dict[str, Any]) -> Server:
+            pooler = server.get("pooler")
+            if pooler:
+                behind = pooler.get("in_front_of")
+                pooler = Pooler(**{**pooler, "in_front_of": server_from(behind) if behind else None})
+            version = Version(server["version"]) if server["version"] else None
+            return Server(**{**server, "version": version, "pooler": pooler})
+
         return Cell(
-            Server(
-                **{
-                    **server,
-                    "version": Version(server["version"]) if server["version"] else None,
-                    "pooler": Pooler(**pooler) if pooler else None,
-                }
-            ),
+            server_from(data["server"]),
             Driver(**{**driver, "vendors": tuple(driver["vendors"])}),
             DjangoRelease(**{**django, "version": Version(django["version"]), "supports": tuple(django["supports"])}),
         )

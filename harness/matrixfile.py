@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,6 +103,8 @@ class _DriverEntry(_Strict):
 class _PoolerEntry(_Strict):
     name: Literal["pgbouncer"]
     mode: Literal["transaction", "session", "statement"]
+    in_front_of: str | None = Field(default=None, pattern=_SERVER_ID_PATTERN, max_length=ID_MAX_LENGTH)
+    image: str | None = None
 
 
 class _ServerEntry(_Strict):
@@ -246,6 +250,8 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 f"{server.pooler.name} pools {', '.join(POOLER_VENDORS[server.pooler.name])} connections only, "
                 f"not {server.vendor}; remove 'pooler' or use a {POOLER_VENDORS[server.pooler.name][0]} server",
             )
+        if server.pooler is not None:
+            _check_in_front_of(parsed.servers, index, fail)
     for index, server in enumerate(parsed.servers):
         if not any(server.vendor in d.vendors for d in parsed.drivers):
             raise fail(
@@ -253,7 +259,16 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 f"no driver talks to {server.vendor!r}; add a driver listing it under 'vendors'",
             )
         backend = backend_for(server.vendor)
-        if backend.in_process:
+        if server.pooler is not None:
+            if server.image is not None:
+                raise fail(
+                    ("servers", index, "image"),
+                    "a server reached through a pooler has no image of its own: its server is the one "
+                    "'pooler.in_front_of' names, and the pooler's image is 'pooler.image'; remove 'image'",
+                )
+            if server.version is None:
+                raise fail(("servers", index), f"a {server.vendor} server needs 'version', e.g. '15'")
+        elif backend.in_process:
             if server.image is not None:
                 raise fail(("servers", index, "image"), f"{backend.display_name} runs in-process; remove 'image'")
         else:
@@ -294,11 +309,44 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
             version=parse_version(s.version) if s.version is not None else None,
             image=s.image,
             start_timeout=s.start_timeout,
-            pooler=Pooler(s.pooler.name, s.pooler.mode) if s.pooler is not None else None,
         )
         for s in parsed.servers
     )
+    # A pooler's server is the matrix's own entry: its cells and the pooler's share one container.
+    by_id = {server.id: server for server in servers}
+    servers = tuple(
+        replace(server, pooler=_pooler(entry.pooler, by_id)) if entry.pooler is not None else server
+        for server, entry in zip(servers, parsed.servers, strict=True)
+    )
     return Matrix(path=path, django=django, drivers=drivers, servers=servers)
+
+
+def _pooler(entry: _PoolerEntry, servers: dict[str, Server]) -> Pooler:
+    behind = servers[entry.in_front_of] if entry.in_front_of is not None else None
+    return Pooler(entry.name, entry.mode, image=entry.image, in_front_of=behind)
+
+
+def _check_in_front_of(
+    entries: list[_ServerEntry], index: int, fail: Callable[[tuple[str | int, ...], str], MatrixError]
+) -> None:
+    """A pooler's ``in_front_of``: a matrix server reached directly, of the pooler server's vendor and version."""
+    server = entries[index]
+    assert server.pooler is not None
+    name = server.pooler.in_front_of
+    if name is None:
+        return
+    where = ("servers", index, "pooler", "in_front_of")
+    behind = next((entry for entry in entries if entry.id == name), None)
+    if behind is None:
+        raise fail(where, f"no server {name!r} in the matrix; name the id of the server the pooler is in front of")
+    if behind.pooler is not None:
+        raise fail(where, f"{name!r} is itself reached through a pooler; name a server reached directly")
+    if (behind.vendor, behind.version) != (server.vendor, server.version):
+        raise fail(
+            where,
+            f"{name!r} is {behind.vendor} {behind.version}, but this server is {server.vendor} {server.version}; "
+            "make them the same",
+        )
 
 
 def _reject_duplicate_keys(node: yaml.Node, where: str, visited: set[int] | None = None) -> None:
@@ -326,7 +374,7 @@ _ALLOWED = {
     "django": "id, version, python, requirement, supports, source",
     "drivers": "id, name, engine, module, distribution, requirement, vendors, replaces, only_binary",
     "servers": "id, vendor, version, image, start_timeout, pooler",
-    "pooler": "name, mode",
+    "pooler": "name, mode, in_front_of, image",
 }
 
 

@@ -29,6 +29,7 @@ from harness.fixtures import (  # noqa: F401  (fixtures)
     check,
     configured_connection,
     connection,
+    pooler_console,
     pooling,
     raw_table,
     tables,

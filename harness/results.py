@@ -174,6 +174,8 @@ class PoolerInfo:
     """What it runs on a server connection before another client gets it."""
     read_from: str | None = None
     """How these were read: the statements, on the pooler's admin console, as which user."""
+    image: str | None = None
+    """The pooler's container image, when the run started it in a container (the server's is ``server.image``)."""
     unreadable: str | None = None
     """Why the pooler's settings could not be read, if they could not."""
     mismatch: str | None = None

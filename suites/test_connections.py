@@ -140,8 +140,8 @@ def test_health_check(
         # pooler then gives the next transaction, of any client: closing it would close another's.
         check.not_applicable(
             f"Through a pooler in {pooling} mode a kept connection holds no server session between "
-            "transactions, so there is none of its own to close from the server's side (restarting the pooler "
-            "under it is the check for this, not yet written)."
+            "transactions, so there is none of its own to close from the server's side (poolers.connection_dropped "
+            "has the pooler drop it instead)."
         )
 
     def wait_until_closed(session_id: int) -> None:

@@ -27,7 +27,12 @@ session (PostgreSQL's backend pid, MySQL's connection id) each statement ran in.
 - ``poolers.select_for_update_in_atomic``: what a second connection's ``select_for_update()`` of the row
   the first locked in ``atomic()`` does while that transaction runs and after it ends ("ok" or the error).
 
-Not yet checked: CONN_MAX_AGE and CONN_HEALTH_CHECKS with the pooler restarted under a live connection.
+- ``poolers.connection_dropped``: with CONN_MAX_AGE None, after the pooler dropped a kept connection between
+  two requests (PgBouncer's KILL of the cell's database on its admin console, which closes every client and
+  server connection of it as a restart of PgBouncer would, then RESUME), what the next request's first query
+  does and what the request after it does, with CONN_HEALTH_CHECKS on and off. Not applicable directly
+  (``connections.health_check`` has the server close the connection instead).
+
 Every wait is bounded: NOWAIT or a lock timeout, and a join timeout for the second thread.
 """
 
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
 
     from harness.backends import Backend
     from harness.fixtures import ConfigureConnection, CreateTables
+    from harness.servers.poolers import PoolerConsole
 
 LOCK_WAIT = 3  # seconds a statement may wait for a row lock
 TEMPORARY_TABLE = "dbcompat_pooler_temporary"
@@ -366,3 +372,38 @@ def in_another_thread(check: CheckRecorder, action: Callable[[], str], timeout: 
     if failures:
         raise failures[0]
     return done[0]
+
+
+@pytest.mark.check("poolers.connection_dropped")
+def test_connection_dropped(
+    check: CheckRecorder,
+    connection: BaseDatabaseWrapper,
+    configured_connection: ConfigureConnection,
+    pooler_console: PoolerConsole | None,
+) -> None:
+    if pooler_console is None:
+        check.not_applicable(
+            "The cell reaches its server directly: there is no pooler to drop its connection "
+            "(connections.health_check observes a kept connection that the server closed)."
+        )
+    database = str(connection.settings_dict["NAME"])
+    select_one = "SELECT 1" + connection.features.bare_select_suffix
+
+    def after_the_pooler_dropped_it(health_checks: bool) -> dict[str, str]:
+        wrapper = configured_connection(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=health_checks)
+        with check.step(f"open a kept connection (CONN_HEALTH_CHECKS {health_checks}) and end the request"):
+            read_one(wrapper, select_one)
+            wrapper.close_if_unusable_or_obsolete()  # the request ends; the connection is kept
+            if wrapper.connection is None:
+                raise RuntimeError("Django closed the connection at the end of the request: it was not kept")
+        with check.step(f"drop the pooler's connections of {database} (KILL, then RESUME, on its admin console)"):
+            pooler_console.drop_clients(database)
+
+        def request() -> None:
+            # Django's own start of a request (where the health check is re-armed), then its first query.
+            wrapper.close_if_unusable_or_obsolete()
+            read_one(wrapper, select_one)
+
+        return {"next request": outcome_of(request), "the request after": outcome_of(request)}
+
+    check.observe({"with": after_the_pooler_dropped_it(True), "without": after_the_pooler_dropped_it(False)})

@@ -55,6 +55,8 @@ def test_recipes_cover_what_debian_ships() -> None:
         ("mariadb1011", "bookworm", "mariadb-server"),
         ("mariadb118", "trixie", "mariadb-server"),
         ("mysql97", "sid", "mysql-server-core"),
+        # The pooler the PgBouncer servers start in front of postgres15's container.
+        ("pgbouncer", "trixie", "pgbouncer"),
     }
     for recipe in RECIPES:
         assert recipe.suite in SUITES
@@ -71,6 +73,7 @@ def test_tags_carry_the_projects_name_and_are_unique() -> None:
         "mariadb1011": "dbcompat/mariadb:10.11",
         "mariadb118": "dbcompat/mariadb:11.8",
         "mysql97": "dbcompat/mysql:9.7",
+        "pgbouncer": "dbcompat/pgbouncer:1.24",
     }
     assert {suite.base_tag for suite in SUITES.values()} == {
         "dbcompat/debian:bookworm",
@@ -174,7 +177,7 @@ def test_entrypoints_pass_shellcheck() -> None:
             pytest.fail(message)
         pytest.skip(message)
     scripts = sorted(str(path) for path in DOCKER_DIR.glob("*.sh"))
-    assert len(scripts) == 2
+    assert len(scripts) == 3
     done = subprocess.run(["shellcheck", *scripts], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -305,7 +308,7 @@ def assert_removed(container_id: str) -> None:
 
 
 POSTGRES = [r.server_id for r in RECIPES if r.vendor == "postgresql"]
-MYSQL_FAMILY = [r.server_id for r in RECIPES if r.vendor != "postgresql"]
+MYSQL_FAMILY = [r.server_id for r in RECIPES if r.vendor in ("mysql", "mariadb")]
 
 
 @pytest.mark.parametrize("server_id", POSTGRES)
@@ -381,6 +384,42 @@ def test_mysql_family_image_starts_with_testcontainers(server_id: str) -> None:
         # the temporary server and the real one, as testcontainers' log wait expects
         assert len(re.findall(r": ready for connections", stderr.decode())) == 2
     assert_removed(container_id)
+
+
+@pytest.mark.usefixtures("testcontainers_without_ryuk")
+def test_the_pgbouncer_image_refuses_a_configuration_it_cannot_use_with_its_words() -> None:
+    import time
+
+    from harness.errors import ServerUnavailable
+    from harness.servers.containers import PoolerPlan, start_pooler
+
+    tag = image_for("pgbouncer")
+    password = f"pw-{secrets.token_hex(6)}"
+    # No server to pool to: the entrypoint says so and exits, and the start ends at once with its words.
+    plan = PoolerPlan(
+        "postgres15-pgbouncer-tx", "postgresql", "pgbouncer", "transaction", tag, "", 5432, "postgres", password,
+        "postgres", 60, behind="none",
+    )  # fmt: skip
+    began = time.monotonic()
+    with pytest.raises(ServerUnavailable) as raised:
+        start_pooler(plan)
+    assert time.monotonic() - began < 30
+    message = str(raised.value)
+    assert "exited before it was ready" in message, message
+    assert "PGBOUNCER_SERVER_HOST is not set: name the PostgreSQL server to pool connections to" in message, message
+    assert password not in message
+    left = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", "label=io.dbcompat.server=postgres15-pgbouncer-tx", "--filter",
+         f"label=io.dbcompat.owner={engine_owner()}"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert left.stdout.strip() == ""
+
+
+def engine_owner() -> str:
+    from harness.servers.docker import owner
+
+    return owner()
 
 
 def test_rebuilding_reuses_current_images() -> None:

@@ -95,14 +95,14 @@ def test_shipped_pooler_servers(shipped: Matrix) -> None:
         ("postgres15-pgbouncer-session", "session", "DBCOMPAT_URL_POSTGRES15_PGBOUNCER_SESSION"),
     ):
         server = shipped.server(server_id)
-        assert server.pooler == Pooler("pgbouncer", mode)
+        # Without a URL, a PgBouncer container from the image `dbcompat images build pgbouncer` makes, in front of
+        # the container of postgres15.
+        assert server.pooler == Pooler("pgbouncer", mode, "dbcompat/pgbouncer:1.24", shipped.server("postgres15"))
         assert server.pooler.display_name == "PgBouncer"
+        assert server.image is None and server.version == shipped.server("postgres15").version
         # A variable name a shell can export: '-' becomes '_'.
         assert server.url_variable == variable
         assert re.fullmatch(r"[A-Z_][A-Z0-9_]*", server.url_variable)
-        # The image of its PostgreSQL, for the day the container path exists.
-        assert server.image == shipped.server("postgres15").image
-        assert server.version == shipped.server("postgres15").version
     # Every server's variable is its own.
     variables = [s.url_variable for s in shipped.servers]
     assert len(set(variables)) == len(variables)
@@ -134,18 +134,76 @@ def test_a_cell_name_with_part_of_a_server_id_is_refused(shipped: Matrix, name: 
         shipped.cell(name)
 
 
-def test_a_pooler_server_without_url_is_unavailable_saying_how_to_give_it(shipped: Matrix) -> None:
+def test_a_pooler_server_without_url_or_engine_is_unavailable_saying_how_to_give_it(
+    shipped: Matrix, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from harness.errors import ServerUnavailable
     from harness.servers import ServerPool
 
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+
     server = shipped.server("postgres15-pgbouncer-tx")
-    # No container path yet: the reason is one sentence naming the variable, before any Docker engine is asked.
+    # Its PgBouncer container needs the container of postgres15, which needs an engine: the reason says so, and
+    # how to give the pooler by URL instead (a URL for postgres15 would not do, so it is not offered).
     with pytest.raises(ServerUnavailable) as raised:
-        ServerPool({"DOCKER_HOST": "unix:///nonexistent/docker.sock"}).provide(server)
+        ServerPool({}).provide(server)
     reason = str(raised.value)
-    assert "PgBouncer in transaction pool mode" in reason, reason
-    assert "set DBCOMPAT_URL_POSTGRES15_PGBOUNCER_TX to a PgBouncer in transaction mode" in reason, reason
-    assert reason.endswith(".") and reason.count(". ") == 0 and "\n" not in reason, reason
+    assert reason.startswith(
+        "postgres15-pgbouncer-tx: a PgBouncer container starts in front of the container of postgres15 only, "
+        "and postgres15 has none: no Docker engine at unix:///nonexistent/docker.sock"
+    ), reason
+    assert reason.endswith(
+        "; or set DBCOMPAT_URL_POSTGRES15_PGBOUNCER_TX to a PgBouncer in transaction mode in front of a PostgreSQL 15"
+    ), reason
+    assert "DBCOMPAT_URL_POSTGRES15 " not in reason and "\n" not in reason, reason
+
+
+def test_a_pooler_in_front_of_a_server_given_by_url_says_it_needs_its_container(shipped: Matrix) -> None:
+    from harness.errors import ServerUnavailable
+    from harness.servers import ServerPool
+
+    environ = {"DBCOMPAT_URL_POSTGRES15": "postgres://postgres:Sekr1t-zq@127.0.0.1:1/postgres"}
+    with pytest.raises(ServerUnavailable) as raised:
+        ServerPool(environ).provide(shipped.server("postgres15-pgbouncer-session"))
+    reason = str(raised.value)
+    assert "postgres15 has none: it is given by URL (DBCOMPAT_URL_POSTGRES15=postgres://postgres:***@" in reason, reason
+    assert "Sekr1t" not in reason and "set DBCOMPAT_URL_POSTGRES15_PGBOUNCER_SESSION to a PgBouncer" in reason
+
+
+def test_a_pooler_naming_no_server_is_reached_by_url_only() -> None:
+    from harness.errors import ServerUnavailable
+    from harness.matrix import Pooler, Server
+    from harness.servers import ServerPool
+
+    server = Server("pg-pooled", "postgresql", Version("16"), None, 60, Pooler("pgbouncer", "session"))
+    with pytest.raises(ServerUnavailable) as raised:
+        ServerPool({}).provide(server)
+    reason = str(raised.value)
+    assert "names no server for a PgBouncer container to stand in front of ('pooler.in_front_of')" in reason, reason
+    assert "set DBCOMPAT_URL_PG_POOLED to a PgBouncer in session mode in front of a PostgreSQL 16" in reason, reason
+
+
+def test_the_pooler_plan_passes_the_server_behind_to_its_entrypoint(shipped: Matrix) -> None:
+    from harness.servers import ProvidedServer
+    from harness.servers.containers import PoolerPlan, pooler_image_of
+
+    server = shipped.server("postgres15-pgbouncer-tx")
+    assert pooler_image_of(server, {}) == "dbcompat/pgbouncer:1.24"
+    assert pooler_image_of(server, {"DBCOMPAT_IMAGE_PGBOUNCER": "mirror/pgbouncer:9"}) == "mirror/pgbouncer:9"
+    behind = ProvidedServer(shipped.server("postgres15"), "container", "container x", {"USER": "postgres"})
+    assert behind.container_id is None  # the pool sets it; a plan is only made for a server in a container
+    plan = PoolerPlan(
+        server.id, "postgresql", "pgbouncer", "transaction", "img", "172.17.0.2", 5432, "postgres", "pw", "postgres",
+        60, behind="abc",
+    )  # fmt: skip
+    assert plan.environment() == {
+        "PGBOUNCER_SERVER_HOST": "172.17.0.2",
+        "PGBOUNCER_SERVER_PORT": "5432",
+        "PGBOUNCER_POOL_MODE": "transaction",
+        "PGBOUNCER_USER": "postgres",
+        "PGBOUNCER_PASSWORD": "pw",
+    }
+    assert plan.url("127.0.0.1", 32768) == "postgres://postgres:pw@127.0.0.1:32768/postgres"
 
 
 def test_a_pooler_cell_survives_its_json(shipped: Matrix) -> None:
@@ -528,6 +586,28 @@ class Bad:
 
 MISSING = "<missing>"
 
+PG_DRIVER = "  - id: psycopg\n    name: psycopg\n    engine: django.db.backends.postgresql\n    module: psycopg\n"
+PG_SERVER = '  - id: postgres15\n    vendor: postgresql\n    version: "15"\n    image: "postgres:15"\n'
+
+
+def pooled(version: str = "15", in_front_of: str = "postgres15", extra: str = "") -> str:
+    """VALID with a PostgreSQL 15 and, from line 34, a server reached through PgBouncer in front of it."""
+    text = changed("servers:\n", PG_DRIVER + "    vendors: [postgresql]\nservers:\n") + PG_SERVER
+    return text + (
+        f'  - id: pg-tx\n    vendor: postgresql\n    version: "{version}"\n{extra}'
+        f"    pooler: {{name: pgbouncer, mode: transaction, in_front_of: {in_front_of}}}\n"
+    )
+
+
+def test_a_pooler_is_in_front_of_the_matrix_own_server(tmp_path: Path) -> None:
+    path = tmp_path / "pooled.yaml"
+    path.write_text(pooled(), encoding="utf-8")
+    matrix = load_matrix(path)
+    pooler = matrix.server("pg-tx").pooler
+    assert pooler is not None and pooler.in_front_of is matrix.server("postgres15")
+    assert (pooler.image, matrix.server("pg-tx").image) == (None, None)
+
+
 BAD = {
     "yaml-syntax": Bad(changed("    module: MySQLdb\n", "    module: MySQLdb: x\n"), 11, ("YAML syntax error",)),
     "yaml-unclosed-flow": Bad(
@@ -623,6 +703,27 @@ BAD = {
         VALID + "    pooler: {name: pgbouncer, mode: session, port: 6432}\n",
         25,
         ("servers[1].pooler.port: unknown key", "allowed here: name, mode"),
+    ),
+    "pooler-in-front-of-an-unknown-server": Bad(
+        pooled(in_front_of="postgres16"),
+        37,
+        ("servers[3].pooler.in_front_of", "no server 'postgres16' in the matrix", "name the id of the server"),
+    ),
+    "pooler-in-front-of-another-version": Bad(
+        pooled(version="16"),
+        37,
+        ("servers[3].pooler.in_front_of", "'postgres15' is postgresql 15, but this server is postgresql 16"),
+    ),
+    "pooler-in-front-of-a-pooler": Bad(
+        pooled() + "  - id: pg-tx2\n    vendor: postgresql\n    version: '15'\n"
+        "    pooler: {name: pgbouncer, mode: session, in_front_of: pg-tx}\n",
+        41,
+        ("servers[4].pooler.in_front_of", "'pg-tx' is itself reached through a pooler"),
+    ),
+    "pooler-with-image": Bad(
+        pooled(extra='    image: "postgres:15"\n'),
+        37,
+        ("servers[3].image", "has no image of its own", "'pooler.image'; remove 'image'"),
     ),
     "pooler-not-a-mapping": Bad(
         VALID + "    pooler: pgbouncer\n", 25, ("servers[1].pooler", "must be a mapping with the keys name, mode")

@@ -55,15 +55,25 @@ POOLER_CHECKS = {
     "poolers.advisory_lock",
     "poolers.prepared_statements",
     "poolers.select_for_update_in_atomic",
+    "poolers.connection_dropped",
 }
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CellResult]:
+@pytest.fixture(scope="module", params=["url", "container"])
+def results(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, server_image: Any
+) -> dict[str, CellResult]:
+    """The cells, run by URL (the host's PostgreSQL 15 and PgBouncers) or in containers (a PgBouncer container in
+    front of a PostgreSQL 15 container, both from the images ``dbcompat images build`` makes)."""
     from tests.conftest import ROOT_MATRIX, live_url
 
-    environ = {**os.environ, "DBCOMPAT_RUN_TOKEN": RUN_TOKEN}
+    environ = {**os.environ, "DBCOMPAT_RUN_TOKEN": f"{RUN_TOKEN}{request.param[0]}"}
     environ.update({variable: live_url(variable) for variable in URLS.values()})
+    if request.param == "container":
+        for server in (*MODES, "postgres15"):
+            environ.pop(URLS[server])
+        environ["DBCOMPAT_IMAGE_POSTGRES15"] = server_image("postgres15")
+        environ["DBCOMPAT_IMAGE_PGBOUNCER"] = server_image("pgbouncer")
     folder = tmp_path_factory.mktemp("results")
     cells = ROOT_MATRIX.select([f"{pair}-{DJANGO}" for pair in PAIRS])
     summary = run_cells(ROOT_MATRIX, cells, Path(folder), environ=environ, say=lambda line: None, jobs=default_jobs())
@@ -107,8 +117,16 @@ def test_the_pooler_is_recorded(results: dict[str, CellResult]) -> None:
             continue
         pooler = server.pooler
         assert pooler is not None, cell
-        assert server.provider == "url" and server.origin.startswith(URLS[server.id] + "="), (cell, server.origin)
-        # The server behind it is the host's PostgreSQL 15, as the matrix says.
+        if server.provider == "url":
+            assert server.origin.startswith(URLS[server.id] + "="), (cell, server.origin)
+            assert pooler.image is None, (cell, pooler)
+        else:
+            # A PgBouncer container in front of the container the postgres15 cells of this run use.
+            assert server.provider == "container", (cell, server.provider)
+            behind = results["postgres15-psycopg"].server
+            assert pooler.image == "dbcompat/pgbouncer:1.24" and server.image == behind.image, (cell, pooler, server)
+            assert server.origin == f"PgBouncer container {pooler.image} in front of postgres15 ({behind.origin})"
+        # The server behind it is a PostgreSQL 15, as the matrix says.
         assert (server.version_reported or "").startswith("15."), (cell, server.version_reported)
         assert server.version_mismatch is None, (cell, server.version_mismatch)
         assert (pooler.name, pooler.mode) == ("pgbouncer", MODES[server.id]), (cell, pooler)
@@ -300,6 +318,19 @@ OBSERVATIONS = (
         "transaction (Features: transaction pooling assigns a server connection for the duration of a transaction).",
     ),
     Seen(
+        "poolers.connection_dropped",
+        (SESSION, TX),
+        {
+            "with": {"next request": "ok", "the request after": "ok"},
+            "without": {"next request": OPERATIONAL, "the request after": "ok"},
+        },
+        "PgBouncer's KILL drops every client connection of the database at once (PgBouncer docs, Admin console > "
+        "KILL db), the kept one too. With CONN_HEALTH_CHECKS Django checks a kept connection before the request's "
+        "first query and reconnects when the check fails; without, the first query fails, and Django closes the "
+        "connection that had the error at the next request (ref/databases, Connection management; Django's "
+        "close_if_unusable_or_obsolete), so the request after works.",
+    ),
+    Seen(
         "poolers.select_for_update_in_atomic",
         ("sqlite-*",),
         {"while the transaction runs": "ok", "after it ends": "ok"},
@@ -415,6 +446,9 @@ def test_observation(results: dict[str, CellResult], expected: Seen) -> None:
         ("poolers.advisory_lock", "sqlite-*"),
         ("poolers.prepared_statements", "sqlite-*"),
         ("poolers.prepared_statements", "mariadb*"),
+        ("poolers.connection_dropped", "postgres15-psycopg*"),
+        ("poolers.connection_dropped", "sqlite-*"),
+        ("poolers.connection_dropped", "mariadb*"),
     ],
 )
 def test_not_applicable_where_the_behaviour_does_not_exist(

@@ -132,6 +132,13 @@ def test_nightly_plan_is_one_job_per_server(capsys: pytest.CaptureFixture[str]) 
     nightly = (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
     assert "dbcompat list --json --by-server" in nightly
     assert "matrix.server.server" in nightly
+    # A server reached through a pooler has its pooler's image built first: no registry has it.
+    assert by_server["postgres15-pgbouncer-tx"]["pooler"] == "pgbouncer"
+    assert by_server["postgres15"]["pooler"] is None
+    steps = load(ROOT / ".github" / "workflows" / "nightly.yml")["jobs"]["cells"]["steps"]
+    (build,) = [step for step in steps if "images build" in step.get("run", "")]
+    assert build["if"] == "matrix.server.pooler" and build["env"]["POOLER"] == "${{ matrix.server.pooler }}"
+    assert 'images build "$POOLER"' in build["run"]
 
 
 def test_nightly_publishes_only_a_run_that_was_planned_and_not_cancelled() -> None:

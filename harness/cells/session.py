@@ -270,6 +270,7 @@ class CellSession:
         from harness.servers.poolers import read_pooler
 
         info = read_pooler(pooler, self.provided.settings, self.cell.driver.module, self.job.connect_timeout)
+        info = replace(info, image=self.provided.pooler_image)
         self.pooler = replace(info, unreadable=redact(info.unreadable, self._secrets)) if info.unreadable else info
 
     def _create_database(self) -> None:

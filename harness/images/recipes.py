@@ -89,8 +89,8 @@ SUITES = {
 class Recipe:
     """How one matrix server's image is built from Debian's packages."""
 
-    server_id: str
-    vendor: str  # postgresql, mariadb, mysql
+    server_id: str  # the matrix server it is for, or the pooler ("pgbouncer") that servers are reached through
+    vendor: str  # postgresql, mariadb, mysql, or a pooler's name
     version: str  # the release series the matrix names, e.g. "15", "10.11"
     suite: str  # a key of SUITES
     package: str  # the Debian package whose version the image's labels record
@@ -121,12 +121,18 @@ class Recipe:
 
     def description(self, package_version: str) -> str:
         return (
-            f"{backend_for(self.vendor).display_name} {self.version} built by dbcompat {__version__} "
+            f"{_display_name(self.vendor)} {self.version} built by dbcompat {__version__} "
             f"from Debian {self.suite}'s package {self.package} {package_version}"
         )
 
 
-_IMAGE_NAMES = {"postgresql": "postgres", "mariadb": "mariadb", "mysql": "mysql"}
+_IMAGE_NAMES = {"postgresql": "postgres", "mariadb": "mariadb", "mysql": "mysql", "pgbouncer": "pgbouncer"}
+
+
+def _display_name(vendor: str) -> str:
+    from harness.matrix import POOLER_NAMES
+
+    return POOLER_NAMES[vendor] if vendor in POOLER_NAMES else backend_for(vendor).display_name
 
 
 def _postgresql(server_id: str, major: str, suite: str, pgdata: str = "/var/lib/postgresql/data") -> Recipe:
@@ -150,6 +156,9 @@ RECIPES: tuple[Recipe, ...] = (
     # sid's "mysql-server" also starts a server in its postinst and pulls in systemd; the official
     # image installs only the server and client binaries too (Oracle's "server-minimal" package).
     Recipe("mysql97", "mysql", "9.7", "sid", "mysql-server-core", "mysql.Dockerfile", "mysql-entrypoint.sh"),
+    # The pooler the matrix's PgBouncer servers start in front of their PostgreSQL's container; trixie's
+    # is recent enough to pool prepared statements in transaction mode (max_prepared_statements, 1.21+).
+    Recipe("pgbouncer", "pgbouncer", "1.24", "trixie", "pgbouncer", "pgbouncer.Dockerfile", "pgbouncer-entrypoint.sh"),
 )
 
 _BY_ID = {recipe.server_id: recipe for recipe in RECIPES}

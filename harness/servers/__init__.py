@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ class ProvidedServer:
     admin_name: str | None = None  # the database named in the URL; used to connect, never dropped
     secrets: tuple[str, ...] = ()
     image: str | None = None  # the container image, for a server started in a container
+    container_id: str | None = None  # for a server started in a container
+    pooler_image: str | None = None  # the pooler's image, for a server reached through a pooler's container
 
 
 def server_info(
@@ -77,6 +79,10 @@ def locate_server(server: Server, environ: Mapping[str, str]) -> ProvidedServer 
     admin_name = settings.pop("ADMIN_NAME")
     origin = f"{server.url_variable}={mask_url(url.strip())}"
     return ProvidedServer(server, "url", origin, settings, admin_name, url_passwords(url.strip()))
+
+
+def _url_hint(server: Server) -> str:
+    return f"; or set {server.url_variable} to use an existing server"
 
 
 class _Start:
@@ -165,16 +171,64 @@ class ServerPool:
         located = locate_server(server, self._environ)
         if located is not None:
             return located
-        if server.pooler is not None:
-            from harness.servers.poolers import no_container_reason
-
-            raise ServerUnavailable(no_container_reason(server))
         from harness.servers.docker import EngineUnavailable
 
         try:
+            if server.pooler is not None:
+                return self._provide_pooler(server)
             return self._provide_container(server)
         except EngineUnavailable as exc:
-            raise ServerUnavailable(f"{exc}; or set {server.url_variable} to use an existing server") from None
+            raise ServerUnavailable(f"{exc}{_url_hint(server)}") from None
+
+    def _provide_pooler(self, server: Server) -> ProvidedServer:
+        """A pooler container in front of the container of the server it pools (started once, shared)."""
+        from harness.servers import containers
+        from harness.servers.poolers import behind_unavailable, no_container_reason
+
+        pooler = server.pooler
+        assert pooler is not None
+        if pooler.in_front_of is None:
+            raise ServerUnavailable(no_container_reason(server))
+        try:
+            behind = self.provide(pooler.in_front_of)
+        except ServerUnavailable as exc:
+            # A URL for the server behind would not help: the pooler's container needs that server's container.
+            why = str(exc).removesuffix(_url_hint(pooler.in_front_of))
+            raise ServerUnavailable(behind_unavailable(server, why)) from None
+        if behind.provider != "container" or behind.container_id is None:
+            raise ServerUnavailable(behind_unavailable(server, f"it is given by URL ({behind.origin})"))
+        plan = containers.plan_pooler(server, self._environ, behind)
+        kept = containers.KeptServers(self._keep).load().get(server.id) if self._keep else None
+        if (
+            kept
+            and (kept.get("image"), kept.get("behind")) == (plan.image, plan.behind)
+            and containers.kept_container_serves(kept, plan)
+        ):
+            # Kept from an earlier run, in front of the very container this run uses.
+            started = containers.StartedContainer(plan, None, kept["url"], kept.get("container_id"))
+        else:
+            if self._aborted.is_set():
+                raise ServerUnavailable(f"server {server.id!r}: the run was interrupted before it started")
+            started = containers.start_pooler(plan, keep=self._keep is not None)
+            with self._guard:
+                self.starts += 1
+        with self._guard:
+            self._containers.append(started)
+        if self._aborted.is_set():
+            raise ServerUnavailable(f"server {server.id!r}: the run was interrupted while it started")
+        provided = locate_server(server, {server.url_variable: started.url})
+        if provided is None:  # pragma: no cover - build_url always gives a URL
+            raise ServerUnavailable(f"server {server.id!r} started but gave no URL")
+        origin = f"{pooler.display_name} container {plan.image} in front of {pooler.in_front_of.id} ({behind.origin})"
+        return replace(
+            provided,
+            provider="container",
+            origin=origin,
+            secrets=behind.secrets,
+            image=behind.image,
+            container_id=started.container_id,
+            pooler_image=plan.image,
+        )
 
     def _provide_container(self, server: Server) -> ProvidedServer:
         from harness.servers import containers
@@ -202,7 +256,14 @@ class ServerPool:
         if provided is None:  # pragma: no cover - build_url always gives a URL
             raise ServerUnavailable(f"server {server.id!r} started but gave no URL")
         return ProvidedServer(
-            server, "container", origin, provided.settings, provided.admin_name, provided.secrets, plan.image
+            server,
+            "container",
+            origin,
+            provided.settings,
+            provided.admin_name,
+            provided.secrets,
+            plan.image,
+            container_id=started.container_id,
         )
 
     def _sweep(self) -> None:
@@ -219,7 +280,7 @@ class ServerPool:
     def stop_all(self) -> None:
         """Stop the containers this run uses; with ``keep``, record them and leave them running."""
         if self._keep is not None:
-            from harness.servers.containers import KeptServers
+            from harness.servers.containers import KeptServers, PoolerPlan
 
             kept = KeptServers(self._keep)
             entries = kept.load()
@@ -228,6 +289,7 @@ class ServerPool:
                     "image": started.plan.image,
                     "url": started.url,
                     "container_id": started.container_id or "",
+                    **({"behind": started.plan.behind} if isinstance(started.plan, PoolerPlan) else {}),
                 }
             kept.save(entries)
             self._containers.clear()

@@ -17,6 +17,7 @@ import json
 import re
 import secrets
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from harness.backends import NotApplicable, backend_for
 from harness.errors import DbcompatError, ServerUnavailable, seconds_from
 from harness.matrix import Server
 from harness.redaction import redact
-from harness.servers import IMAGE_PREFIX
+from harness.servers import IMAGE_PREFIX, ProvidedServer
 from harness.servers import docker as engine
 from harness.servers.urls import build_url
 
@@ -99,9 +100,117 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
     )
 
 
+@dataclass(frozen=True)
+class PoolerPlan:
+    """How to start a pooler (PgBouncer) in a container in front of a server's container.
+
+    The pooler reaches the server at its address on the engine's network (``server_host``, the
+    server's own port inside its container), and logs in with the server's own user and password,
+    which clients then give the pooler too.
+    """
+
+    server_id: str  # the matrix server reached through the pooler
+    vendor: str  # the vendor of the server behind it: clients speak its protocol
+    pooler: str  # "pgbouncer"
+    mode: str
+    image: str
+    server_host: str
+    server_port: int
+    user: str
+    password: str
+    dbname: str
+    start_timeout: int
+    behind: str  # the id of the server's container
+    port: int = 6432
+
+    def url(self, host: str, port: int) -> str:
+        return build_url(self.vendor, host, port, self.user, self.password, self.dbname)
+
+    def environment(self) -> dict[str, str]:
+        """The image's variables (harness/images/docker/pgbouncer-entrypoint.sh)."""
+        return {
+            "PGBOUNCER_SERVER_HOST": self.server_host,
+            "PGBOUNCER_SERVER_PORT": str(self.server_port),
+            "PGBOUNCER_POOL_MODE": self.mode,
+            "PGBOUNCER_USER": self.user,
+            "PGBOUNCER_PASSWORD": self.password,
+        }
+
+
+def pooler_image_of(server: Server, environ: Mapping[str, str]) -> str | None:
+    """The pooler's image: ``DBCOMPAT_IMAGE_PGBOUNCER`` when set, else the matrix's ``pooler.image``."""
+    assert server.pooler is not None
+    override = environ.get(IMAGE_PREFIX + server.pooler.name.upper(), "").strip()
+    return override or server.pooler.image
+
+
+def plan_pooler(server: Server, environ: Mapping[str, str], behind: ProvidedServer) -> PoolerPlan:
+    """How to start the pooler of ``server`` in front of ``behind``, the container of the server it pools."""
+    pooler = server.pooler
+    assert pooler is not None and pooler.in_front_of is not None and behind.container_id is not None
+    image = pooler_image_of(server, environ)
+    if image is None:
+        raise ServerUnavailable(
+            f"server {server.id!r}: its pooler has no image in the matrix ('pooler.image') and no URL; set "
+            f"{IMAGE_PREFIX}{pooler.name.upper()} or {server.url_variable}"
+        )
+    recipe = backend_for(server.vendor).container("")
+    return PoolerPlan(
+        server.id,
+        server.vendor,
+        pooler.name,
+        pooler.mode,
+        image,
+        server_host=address_on_engine(behind.container_id),
+        server_port=recipe.port,
+        user=str(behind.settings.get("USER") or recipe.user),
+        password=str(behind.settings.get("PASSWORD") or ""),
+        dbname=behind.admin_name or recipe.dbname,
+        start_timeout=start_timeout(server, environ),
+        behind=behind.container_id,
+    )
+
+
+def address_on_engine(container_id: str) -> str:
+    """A container's address on the engine's network, where another container reaches it."""
+    from docker.errors import DockerException
+
+    try:
+        attrs = engine.client().containers.get(container_id).attrs
+    except DockerException as exc:
+        raise ServerUnavailable(f"container {container_id[:12]} is gone: {' '.join(str(exc).split())}") from None
+    settings = attrs.get("NetworkSettings") or {}
+    networks = settings.get("Networks") or {}
+    address = settings.get("IPAddress") or next(
+        (network.get("IPAddress") for network in networks.values() if network.get("IPAddress")), ""
+    )
+    if not address:
+        raise ServerUnavailable(f"container {container_id[:12]} has no address on the engine's network")
+    return str(address)
+
+
+def start_pooler(plan: PoolerPlan, keep: bool = False) -> StartedContainer:
+    """Start the pooler, wait (bounded by the plan's timeout) until it is up and answers, or remove it again."""
+    from testcontainers.core.config import testcontainers_config
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.wait_strategies import LogMessageWaitStrategy
+
+    testcontainers_config.ryuk_disabled = True
+    docker = engine.client()
+    engine.ensure_image(docker, plan.image, build_hint(plan.pooler))
+    # PgBouncer logs "process up" once it listens; the client port answering is the last word.
+    strategy = LogMessageWaitStrategy(re.compile(r"process up")).with_startup_timeout(plan.start_timeout)
+    container = (
+        DockerContainer(plan.image, env=plan.environment(), labels=engine.labels(plan.server_id, keep))
+        .with_exposed_ports(plan.port)
+        .waiting_for(strategy)
+    )
+    return _started(plan, container)
+
+
 @dataclass
 class StartedContainer:
-    plan: ContainerPlan
+    plan: ContainerPlan | PoolerPlan
     container: Any  # the testcontainers object; None for one kept from an earlier run
     url: str
     container_id: str | None = None
@@ -135,7 +244,7 @@ def answers(vendor: str, url: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def kept_container_serves(entry: Mapping[str, str], plan: ContainerPlan) -> bool:
+def kept_container_serves(entry: Mapping[str, str], plan: ContainerPlan | PoolerPlan) -> bool:
     """Whether a kept container is still this server's: running, labelled so, and answering at its URL."""
     from docker.errors import DockerException
 
@@ -238,11 +347,17 @@ def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer
     testcontainers_config.ryuk_disabled = True
     docker = engine.client()
     engine.ensure_image(docker, plan.image, build_hint(plan.server_id))
-    container = build_container(plan, keep)
+    return _started(plan, build_container(plan, keep))
+
+
+def _started(plan: ContainerPlan | PoolerPlan, container: Any) -> StartedContainer:
+    """Start the container and find its URL; a start that fails removes it and says what the server said."""
     try:
         container.start()
         host = by_address(container.get_container_host_ip())
         port = int(container.get_exposed_port(plan.port))
+        if isinstance(plan, PoolerPlan):
+            _wait_until_answering(plan, plan.url(host, port))
     except BaseException as exc:
         said = _logs(container)
         with contextlib.suppress(Exception):  # nothing more to clean up
@@ -256,6 +371,14 @@ def start_container(plan: ContainerPlan, keep: bool = False) -> StartedContainer
     return StartedContainer(plan, container, plan.url(host, port), container_id)
 
 
+def _wait_until_answering(plan: PoolerPlan, url: str) -> None:
+    deadline = time.monotonic() + plan.start_timeout
+    while not answers(plan.vendor, url, timeout=2.0):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"port {plan.port} did not answer as a {plan.vendor} server")
+        time.sleep(0.2)
+
+
 def build_hint(server_id: str) -> str:
     """How to get an image without a registry, for the servers Debian ships."""
     from harness.images.recipes import RECIPES
@@ -265,7 +388,7 @@ def build_hint(server_id: str) -> str:
     return ""
 
 
-def start_problem(plan: ContainerPlan, exc: BaseException, said: str) -> str:
+def start_problem(plan: ContainerPlan | PoolerPlan, exc: BaseException, said: str) -> str:
     """Why a container did not come up: a readiness time-out, an early exit, or the engine's error."""
     shown = f"server {plan.server_id!r} ({plan.image})"
     hint = f"; the server said: {said}" if said else ""

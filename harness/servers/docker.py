@@ -53,6 +53,7 @@ _IMPORTING = threading.Lock()
 TESTCONTAINERS_MODULES = (
     "testcontainers.core.config",
     "testcontainers.core.docker_client",
+    "testcontainers.core.container",
     "testcontainers.core.wait_strategies",
     "testcontainers.community.mysql",
     "testcontainers.community.postgres",
