@@ -150,6 +150,7 @@ CHECK_IDS = {
             "advisory_lock",
             "prepared_statements",
             "select_for_update_in_atomic",
+            "connection_dropped",
         )
     ),
 }
