@@ -243,9 +243,13 @@ class CellPlugin:
             # A connection error, raised or observed, may be the server going away: then it is no finding.
             lost = session.server_lost(end.check_id, redact(error_text(end), session.secrets))
             end = dataclasses.replace(end, lost=lost)
-        elif end.skip is None and getattr(item, "dbcompat_abandoned", False):
-            # Not even the cancel was answered: a server that stopped answering ends the cell here, so that
-            # the checks after this one do not each wait out the timeout; the finished ones are kept.
+        elif end.skip is None and (
+            getattr(item, "dbcompat_abandoned", False)
+            or (end.timed_out is not None and looks_like_lost_connection(end))
+        ):
+            # Not even the cancel was answered (or the driver's own read timeout ended the wait first): a server
+            # that stopped answering ends the cell here, so that the checks after this one do not each wait out
+            # the timeout; the finished ones are kept. A server that still answers the probe ends nothing.
             why = f"the check did not finish within {end.timed_out:g}s and the server did not answer its cancel"
             lost = session.server_lost(end.check_id, why)
             end = dataclasses.replace(end, lost=lost) if lost is not None else end
