@@ -4,7 +4,11 @@ Django backend that sees its server otherwise; hostile text optional."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from harness.results import (
     CellResult,
@@ -170,7 +174,10 @@ def results(hostile: str | None = None) -> list[CellResult]:
                 ),
             ],
             settings={
-                "sql_mode": hostile or "STRICT_TRANS_TABLES",
+                # MySQL 8's default: one long word, which must not widen the page on a phone.
+                "sql_mode": hostile
+                or "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                "NO_ENGINE_SUBSTITUTION",
                 "collation_server": "utf8mb4_general_ci",
                 "character_set_collations": "(not readable: OperationalError)",
                 "time_zone_tables_loaded": "0",
@@ -237,3 +244,27 @@ def results(hostile: str | None = None) -> list[CellResult]:
             ),
         ),
     ]
+
+
+def evidence_records(report: Path) -> dict[int, dict[str, Any]]:
+    """Every cell's record in a report folder's evidence files, by the cell's number, as the page reads them."""
+    found: dict[int, dict[str, Any]] = {}
+    for path in sorted((report / "evidence").glob("*.js")):
+        # One call per line: compact JSON holds no newline (nor any other line break the page would mind).
+        for line in path.read_text(encoding="utf-8").split("\n")[:-1]:
+            call = re.fullmatch(r"dbcompatEvidence\((\d+),(.*)\);", line, re.S)
+            assert call is not None, line[:200]
+            record = json.loads(call.group(2))
+            found[int(call.group(1))] = json.loads(record) if isinstance(record, str) else record
+    return found
+
+
+def record_of(report: Path, cell_id: str) -> dict[str, Any]:
+    (record,) = [r for r in evidence_records(report).values() if r["cell"] == cell_id]
+    return record
+
+
+def check_record(report: Path, cell_id: str, check_id: str) -> dict[str, Any]:
+    """One check's record in one cell, as the evidence panel shows it."""
+    (found,) = [c for c in record_of(report, cell_id)["checks"] if c["id"] == check_id]
+    return found

@@ -382,7 +382,7 @@ def test_a_report_on_a_full_disk_is_one_line_and_keeps_what_was_there(
     write_result(results, _result("sqlite-sqlite3-django52"))
     output = tiny_disk / "out"
     assert cli.main(["report", str(results), "--output", str(output)]) == 0
-    before = {p.name: p.read_bytes() for p in output.iterdir()}
+    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     with (tiny_disk / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
         while True:  # until the disk is full
             filler.write(b"x" * 1024)
@@ -394,4 +394,4 @@ def test_a_report_on_a_full_disk_is_one_line_and_keeps_what_was_there(
     assert "Traceback" not in captured.err
     assert [p.name for p in tiny_disk.rglob("*.tmp")] == []
     # The report rendered before is whole: a file is replaced only once its new text is all written.
-    assert {p.name: p.read_bytes() for p in output.iterdir()} == before
+    assert {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()} == before

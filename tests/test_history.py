@@ -448,3 +448,18 @@ def test_a_night_without_its_report_is_no_link(site: Path, capsys: pytest.Captur
     assert began[3] == (NIGHTS[2], [])
     history: Any = load_history(site / "history")
     assert history[2].report is None and history[0].report == site / "history" / NIGHTS[0] / "index.html"
+
+
+def test_the_table_marks_the_changes_in_the_page_and_in_compat_md(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page, markdown = render(site, site / "history" / NIGHTS[2] / "results.json", capsys)
+    mark = f"Δ mariadb1011 {NIGHTS[2]}"
+    # The changed check's MariaDB entry, and no other, links to its row in the History section.
+    marks = re.findall(r'<a class="hist" href="#(history-\d+)"[^>]*>([^<]*)</a>', page)
+    assert marks == [("history-0", mark)]
+    assert f'<tr id="history-0"><th scope="row"><code>{CHANGED}</code></th>' in page
+    table = markdown[: markdown.index("## History")]
+    (line,) = [line for line in table.splitlines() if line.startswith(f"| `{CHANGED}` | ")]
+    assert line.endswith(f"| ✗ false — 10.11 (connector) · ✓ true — 10.11 (mysqlclient) {mark} | ")
+    assert table.count("Δ ") == 1

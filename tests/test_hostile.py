@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,14 +16,15 @@ from typing import Any
 
 import pytest
 
-from harness.report import evidence as evidence_module
+from harness.report import build as build_module
+from harness.report import write_reports
 from harness.report.build import build_report
 from harness.report.html import render_html
 from harness.report.markdown import render_markdown
 from harness.report.model import link_url
 from harness.report.render import environment
 from harness.results import CellResult, Outcome
-from tests.reportdata import EXPLANATION_URL, SOURCE, URL, URL_42, check, results
+from tests.reportdata import EXPLANATION_URL, SOURCE, URL, URL_42, check, evidence_records, results
 
 SCRIPT_END = "</script><script>alert(1)</script><!--"
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -40,17 +40,30 @@ def with_source_url(url: str) -> list[CellResult]:
     return rows
 
 
-def payload(page: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
-    assert found is not None
-    data: dict[str, Any] = json.loads(found.group(1))
-    return data
+def rendered(rows: list[CellResult], folder: Path, partial: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The page of ``rows``, and every record its evidence files hand it (each cell's, and each check's)."""
+    written = write_reports(rows, folder, partial=partial)
+    records = []
+    for record in evidence_records(folder).values():
+        records += [record, *record["checks"]]
+    return written.html.read_text(encoding="utf-8"), records
 
 
-def field_values(data: dict[str, Any], name: str) -> list[Any]:
-    """Every evidence entry's value of one field, strings looked up."""
-    at = data["fields"].index(name)
-    return [data["strings"][e[at]] for e in data["evidence"] if len(e) > at and e[at] is not None]
+def field_values(records: list[dict[str, Any]], name: str) -> list[Any]:
+    """Every record's value of one field, where it has one."""
+    return [record[name] for record in records if record.get(name) is not None]
+
+
+def evidence_texts(folder: Path) -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in (folder / "evidence").iterdir()]
+
+
+def open_entry(page: Any, check_id: str, key: str) -> None:
+    """Open the grid of ``check_id`` and click its first entry shown as ``key``."""
+    row = page.locator("tbody.check", has=page.locator("tr.entries code", has_text=check_id))
+    row.locator("summary").click()
+    row.locator(f"table.cells td.{key}").first.click()
+    page.locator("#evidence dt", has_text="Outcome").wait_for()
 
 
 def inline_script(page: str) -> str:
@@ -75,19 +88,20 @@ def inline_script(page: str) -> str:
         "https:no-host",
     ],
 )
-def test_a_source_url_that_is_not_http_is_not_a_link(url: str) -> None:
+def test_a_source_url_that_is_not_http_is_not_a_link(url: str, tmp_path: Path) -> None:
     assert link_url(url) is None
-    page = render_html(build_report(with_source_url(url)))
+    page, records = rendered(with_source_url(url), tmp_path)
     # The other claims' links (Django 5.2's and 4.2's docs), not this one.
-    assert sorted(field_values(payload(page), "url")) == sorted([URL] * 3 + [URL_42] * 2)
-    assert field_values(payload(page), "source").count(SOURCE) == 4  # its source is still shown, as text
+    assert sorted(field_values(records, "source_url")) == sorted([URL] * 3 + [URL_42] * 2)
+    assert field_values(records, "source").count(SOURCE) == 4  # its source is still shown, as text
     assert url not in page and html.escape(url) not in page
+    assert all(url not in text for text in evidence_texts(tmp_path))
 
 
 @pytest.mark.parametrize("url", [URL, "http://example.org/docs?a=1#b", "HTTPS://EXAMPLE.ORG/"])
-def test_an_http_source_url_is_a_link(url: str) -> None:
+def test_an_http_source_url_is_a_link(url: str, tmp_path: Path) -> None:
     assert link_url(url) == url
-    assert url in field_values(payload(render_html(build_report(with_source_url(url)))), "url")
+    assert url in field_values(rendered(with_source_url(url), tmp_path)[1], "source_url")
 
 
 # -- markup and the page's script element ------------------------------------------------------
@@ -99,23 +113,22 @@ def test_html_templates_escape_automatically() -> None:
 
 
 @pytest.mark.parametrize("hostile", [SCRIPT_END, "<!--<script>", "]]></script ><img src=x onerror=alert(1)>"])
-def test_text_in_a_value_or_reason_cannot_end_the_script_element(hostile: str) -> None:
+def test_text_in_a_value_or_reason_cannot_end_the_script_element(hostile: str, tmp_path: Path) -> None:
     rows = results(hostile=hostile)
     rows[3] = replace(rows[3], reason=hostile)  # MySQL 8.0, which did not run
     mariadb = rows[MARIADB]
     rows[MARIADB] = replace(
         mariadb, checks=[*mariadb.checks, check("collation.extra", Outcome.NOT_APPLICABLE, reason=hostile)]
     )
-    page = render_html(build_report(rows))
+    page, records = rendered(rows, tmp_path)
     # The page's own two script elements, opened and closed once each; no comment opened.
     assert len(re.findall(r"<script\b", page, re.I)) == 2
     assert len(re.findall(r"</script", page, re.I)) == 2
     assert "<!--" not in page
     assert "<img" not in page and "alert(1)</script>" not in page
-    # Yet the data holds exactly what the results said.
-    data = payload(page)
-    assert hostile in field_values(data, "reason")
-    assert hostile in [json.loads(text) for text in field_values(data, "observed")]
+    # Yet the evidence holds exactly what the results said.
+    assert hostile in field_values(records, "reason")
+    assert hostile in field_values(records, "observed")
     # Server-rendered text is escaped: the table's observation, the cell's reason, the settings.
     assert html.escape(hostile[:5]) in page
 
@@ -128,17 +141,17 @@ def test_report_js_writes_text_never_markup() -> None:
 # -- bidirectional controls --------------------------------------------------------------------
 
 
-def test_bidi_controls_reach_neither_the_page_nor_the_markdown() -> None:
+def test_bidi_controls_reach_neither_the_page_nor_the_markdown(tmp_path: Path) -> None:
     hostile = "ok\u202e" + BIDI + "gnp.exe"
     rows = results(hostile=hostile)
     rows[3] = replace(rows[3], reason=f"no server {hostile}")
-    report = build_report(rows, partial=f"stopped {hostile}")
-    page, markdown = render_html(report), render_markdown(report)
-    for text in (page, markdown, *payload(page)["strings"]):
+    page, records = rendered(rows, tmp_path, partial=f"stopped {hostile}")
+    markdown = (tmp_path / "compat.md").read_text(encoding="utf-8")
+    for text in (page, markdown, *evidence_texts(tmp_path)):
         assert not set(BIDI) & set(text)
-    # Shown as escapes instead, in the page's markup, in its data and in the Markdown.
+    # Shown as escapes instead, in the page's markup, in its evidence and in the Markdown.
     assert "ok\\u202e\\u202a" in page
-    assert any("ok\\u202e\\u202a" in text for text in payload(page)["strings"])
+    assert any("ok\\u202e\\u202a" in text for text in field_values(records, "observed") if isinstance(text, str))
     assert "no server ok\\\\u202e\\\\u202a" in markdown  # the Markdown escape of a backslash
 
 
@@ -237,7 +250,9 @@ def test_the_page_allows_only_its_own_inline_script() -> None:
         [*directive.split(" ", 1), ""][:2] for directive in html.unescape(found.group(1)).split("; ") if directive
     )
     digest = base64.b64encode(hashlib.sha256(inline_script(page).encode("utf-8")).digest()).decode()
-    assert policy["script-src"] == f"'sha256-{digest}'"
+    # The inline script, and the scripts it adds itself (the evidence files): 'strict-dynamic' refuses any
+    # script the page's markup would name.
+    assert policy["script-src"] == f"'sha256-{digest}' 'strict-dynamic'"
     assert policy["default-src"] == "'none'"
     assert "'unsafe-inline'" not in policy["script-src"] and "unsafe-eval" not in policy["script-src"]
 
@@ -266,7 +281,7 @@ def test_clicking_a_javascript_source_runs_nothing(
     browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guard: str
 ) -> None:
     if guard == "page only":  # the page's own check, with the report's filter out of the way
-        monkeypatch.setattr(evidence_module, "link_url", lambda url: url)
+        monkeypatch.setattr(build_module, "link_url", lambda url: url)
     rows = with_source_url("javascript:alert(document.domain)")
     rows[MARIADB] = replace(
         rows[MARIADB],
@@ -275,11 +290,9 @@ def test_clicking_a_javascript_source_runs_nothing(
             for c in rows[MARIADB].checks
         ],
     )
-    path = tmp_path / "index.html"
-    path.write_text(render_html(build_report(rows)), encoding="utf-8")
+    path = write_reports(rows, tmp_path).html
     page, dialogs, problems = _open(browser, path)
-    row = page.locator("tr.check", has=page.locator("code", has_text="collation.default"))
-    row.locator("td.x").click()
+    open_entry(page, "collation.default", "x")
     panel = page.locator("#evidence")
     assert panel.is_visible()
     assert "<img src=x onerror=alert(2)>" in panel.inner_text()  # shown as text
@@ -293,12 +306,11 @@ def test_clicking_a_javascript_source_runs_nothing(
 
 
 def test_the_policy_lets_the_page_run_its_own_script(browser: Any, tmp_path: Path) -> None:
-    path = tmp_path / "index.html"
-    path.write_text(render_html(build_report(results())), encoding="utf-8")
+    path = write_reports(results(), tmp_path).html
     page, dialogs, problems = _open(browser, path)
     assert page.locator("form.filters").is_visible()  # the script ran: it shows the filters
     assert page.locator("#shown").inner_text() == "3 checks × 5 cells shown"
-    page.locator("tr.check td.x").first.click()
+    open_entry(page, "collation.default", "x")
     links = page.locator("#evidence").get_by_role("link")
     assert [link.get_attribute("href") for link in links.all()] == [URL, EXPLANATION_URL]
     assert problems == [] and dialogs == []

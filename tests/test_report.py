@@ -5,20 +5,35 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape as html_escape
 
 from harness import __version__
 from harness.cli import main
+from harness.errors import UsageError
 from harness.report import SCHEMA_PATH, results_schema, write_reports
 from harness.report.build import build_report
 from harness.report.diff import diff_results, has_regressions
+from harness.report.evidence import PER_FILE
 from harness.report.html import render_html
 from harness.report.markdown import compress, render_markdown
-from harness.results import CellResult, CellStatus, Outcome, PoolerInfo, load_results, write_result
-from tests.reportdata import cell, check, results
+from harness.report.model import VENDOR_NAMES
+from harness.results import (
+    CellResult,
+    CellStatus,
+    Outcome,
+    PoolerInfo,
+    ResultError,
+    as_json,
+    load_results,
+    write_result,
+)
+from tests.reportdata import cell, check, check_record, evidence_records, results
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("DBCOMPAT_UPDATE_GOLDENS") == "1"
@@ -106,24 +121,18 @@ HOSTILE = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>|`**\x1b[31
 
 
 def test_hostile_text_renders_inert_in_html(tmp_path: Path) -> None:
-    html = render_html(build_report(results(hostile=HOSTILE)))
+    write_reports(results(hostile=HOSTILE), tmp_path)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     # Exactly the report's own two script elements: its data and its code.
     assert len(re.findall(r"<script\b", html)) == 2
     data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)
     assert data is not None
-    # The data is JSON with < > & ' escaped, so it cannot end its script element, and it still
-    # decodes to exactly what the server said.
+    # The data is JSON with < > & ' escaped, so it cannot end its script element.
     assert not set("<>&'") & set(data.group(1))
-    payload = json.loads(data.group(1))
-    observed_at = payload["fields"].index("observed")
-    observed = [
-        json.loads(payload["strings"][e[observed_at]])
-        for e in payload["evidence"]
-        if len(e) > observed_at and e[observed_at] is not None
-    ]
-    assert HOSTILE in observed
+    # The evidence beside the page still holds exactly what the server said.
+    assert check_record(tmp_path, "mariadb1011-mysqlclient-django52", "collation.default")["observed"] == HOSTILE
 
 
 @pytest.mark.parametrize("hostile", [HOSTILE, "a|b`c<b>x</b>*y*_z_"])
@@ -137,11 +146,12 @@ def test_hostile_text_renders_inert_in_markdown(hostile: str) -> None:
     assert line.count("`") - line.count("\\`") == 2
 
 
-def test_write_reports_writes_three_files_with_a_valid_merged_document(tmp_path: Path) -> None:
+def test_write_reports_writes_its_files_with_a_valid_merged_document(tmp_path: Path) -> None:
     import jsonschema
 
     written = write_reports(results(), tmp_path)
-    assert {p.name for p in tmp_path.iterdir()} == {"index.html", "compat.md", "results.json"}
+    assert {p.name for p in tmp_path.iterdir()} == {"index.html", "compat.md", "results.json", "evidence"}
+    assert written.cells == 5
     document = json.loads(written.merged.read_text())
     jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
     assert document["schema_version"] == 1
@@ -314,3 +324,320 @@ def test_a_pool_mode_other_than_the_matrix_names_is_a_mismatch_on_its_column() -
     column = build_report(made).columns[2]
     assert column.server_id == "postgres15-pgbouncer-tx"
     assert column.mismatch == "the matrix names transaction pool mode"
+
+
+# -- the first view, and compat.md: one table ----------------------------------------------------
+
+
+class FirstView(HTMLParser):
+    """The page's compatibility table as a reader sees it: its vendors, and per check and vendor the entry's words.
+
+    The vendor's name that a phone shows in front of each entry is left out, and so is each check's grid.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vendors: list[str] = []
+        self.entries: dict[tuple[str, str], str] = {}
+        self.rows: list[str] = []
+        self._depth = 0  # tables deep, inside the compatibility table
+        self._where = ""  # "head", "check", "entry": what the text read now belongs to
+        self._text: list[str] = []
+        self._skip = 0
+        self._column = 0
+        self._entries = False  # in a row of entries
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and (self._depth or "compat" in classes):
+            self._depth += 1
+        if self._depth != 1:
+            return
+        if tag == "th" and not self.rows and dict(attrs).get("scope") == "col":
+            self._where, self._text = "head", []
+        elif tag == "tr":
+            self._entries = "entries" in classes
+            self._column = 0
+            if self._entries:
+                self.rows.append("")
+        elif tag == "code" and self.rows and self._where == "" and self.rows[-1] == "":
+            self._where, self._text = "check", []
+        elif tag == "td" and self._entries and self._where == "":
+            self._where, self._text = "entry", []
+        elif tag == "span" and "vendor-label" in classes:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._depth:
+            self._depth -= 1
+        if self._depth != 1:
+            return
+        text = " ".join("".join(self._text).split())
+        if tag == "span" and self._skip:
+            self._skip -= 1
+        elif tag == "th" and self._where == "head":
+            self.vendors.append(text)
+            self._where = ""
+        elif tag == "code" and self._where == "check":
+            self.rows[-1] = text
+            self._where = ""
+        elif tag == "td" and self._where == "entry":
+            self.entries[(self.rows[-1], self.vendors[self._column + 1])] = text
+            self._column += 1
+            self._where = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._where and not self._skip:
+            self._text.append(data)
+
+
+def first_view(page: str) -> FirstView:
+    parser = FirstView()
+    parser.feed(page)
+    parser.vendors = parser.vendors[1:]  # the first column is the check's
+    return parser
+
+
+def markdown_tables(markdown: str) -> tuple[list[str], dict[tuple[str, str], str]]:
+    """compat.md's tables of checks as a reader of the rendered Markdown sees them: vendors, and each entry."""
+    _MD_ESCAPES = {"\\\\": "\\", "\\|": "|", "\\[": "[", "\\]": "]", "\\`": "`", "\\*": "*", "\\_": "_"}
+    _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+
+    def cells(line: str) -> list[str]:
+        found, current, i = [], "", 0
+        while i < len(line):
+            pair = line[i : i + 2]
+            if pair in _MD_ESCAPES:
+                current += _MD_ESCAPES[pair]
+                i += 2
+                continue
+            if line[i] == "|":
+                found.append(current.strip())
+                current = ""
+            else:
+                current += line[i]
+            i += 1
+        text = [re.sub(r"&(lt|gt|amp);", lambda m: _ENTITIES[m.group(0)], cell) for cell in found[1:]]
+        return [cell[1:-1] if cell.startswith("`") and cell.endswith("`") else cell for cell in text]
+
+    vendors: list[str] = []
+    entries: dict[tuple[str, str], str] = {}
+    for line in markdown.splitlines():
+        if line.startswith("| check | claim |"):
+            vendors = cells(line)[2:]
+        elif line.startswith("| ") and vendors and not line.startswith("| ---"):
+            row = cells(line)
+            if len(row) != len(vendors) + 2:
+                vendors = []  # another table (the cells that did not run, Django's view)
+                continue
+            for vendor, entry in zip(vendors, row[2:], strict=True):
+                entries[(row[0], vendor)] = entry
+        else:
+            vendors = vendors if line.startswith("|") else []
+    header = next(cells(line)[2:] for line in markdown.splitlines() if line.startswith("| check | claim |"))
+    return header, entries
+
+
+def third_party(version: str = "2019") -> CellResult:
+    """A vendor dbcompat has no backend for (a third-party Django backend: mssql-django)."""
+    made = cell(
+        f"mssql{version}-mssql-django52",
+        "mssql",
+        version,
+        f"Microsoft SQL Server {version} (RTM) - 15.0.2000.5",
+        "mssql",
+        "5.2.19",
+        [
+            check("collation.default", Outcome.NO_CLAIM, "SQL_Latin1_General_CP1_CI_AS"),
+            check("row-locking.nowait.use", Outcome.NO_CLAIM, "ok"),
+        ],
+    )
+    return replace(made, server=replace(made.server, id=f"mssql{version}"))
+
+
+def test_compat_md_and_the_first_view_agree_entry_for_entry(tmp_path: Path) -> None:
+    more = [
+        third_party("2019"),
+        third_party("2022"),
+        *_through_pgbouncer(),
+        cell(
+            "mariadb106-connector-django52",
+            "mariadb",
+            "10.6",
+            "10.6.21-MariaDB",
+            "connector",
+            "5.2.19",
+            [check("collation.default", Outcome.NO_CLAIM, "a|b`c*d_e<f>&[g]\\h")],
+        ),
+    ]
+    written = write_reports([*results(), *more], tmp_path)
+    page = first_view(written.html.read_text(encoding="utf-8"))
+    vendors, entries = markdown_tables(written.markdown.read_text(encoding="utf-8"))
+    assert (
+        page.vendors
+        == vendors
+        == [
+            "SQLite",
+            "PostgreSQL",
+            "PostgreSQL via PgBouncer, session mode",
+            "PostgreSQL via PgBouncer, transaction mode",
+            "MariaDB",
+            VENDOR_NAMES.get("mssql", "mssql"),  # a third-party backend's vendor: a column of its own
+        ]
+    )
+    assert page.entries == entries
+    assert len(entries) == 4 * len(vendors)  # every check, every vendor
+    # What an entry says: outcomes and observations, server versions as ranges, and the Django versions and
+    # drivers where not all of the vendor's cells share the part.
+    assert entries[("collation.default", "MariaDB")] == (
+        "○ a|b`c*d_e<f>&[g]\\h — 10.6 Django 5.2 (connector) · ‼ 10.11 Django 4.2 (connector) · ✗ utf8mb4_general_ci "
+        "— 10.11 Django 5.2 (mysqlclient)"
+    )
+    # The third-party vendor's servers as ranges too, its observation in a few words.
+    assert entries[("collation.default", page.vendors[-1])] == "○ SQL_Latin1_General_CP1_… — 2019–2022"
+    assert entries[("poolers.iterator_across_transactions", "SQLite")] == "—"  # none of its cells recorded it
+
+
+def test_a_finding_says_on_which_server_and_how_to_reproduce_it_on_each_cell() -> None:
+    odd = "evil'; rm -rf ~; echo '"
+    rows = results()
+    mariadb = rows[1]
+    rows[1] = replace(mariadb, checks=[*mariadb.checks, check(f"collation.{odd}", Outcome.DIFFERS, 1, 2)])
+    report = build_report(rows)
+    (collation, locking) = report.finding_groups
+    assert (collation.title, locking.title) == (
+        "Collation and case sensitivity",
+        "Row locking with select_for_update()",
+    )
+    assert [(s.server, s.label) for s in collation.servers] == [("mariadb1011", "MariaDB 10.11")]
+    lines = [(item.finding.check, [c.cell for c in item.cells]) for item in locking.servers[0].findings]
+    assert lines == [("row-locking.nowait.use", ["mariadb1011-connector-django42", "mariadb1011-mysqlclient-django52"])]
+    commands = [c.command for s in collation.servers for item in s.findings for c in item.cells]
+    assert commands == [
+        "dbcompat repro collation.default mariadb1011-mysqlclient-django52",
+        # An id that is not a plain word is quoted, so that pasting the command runs nothing else.
+        "dbcompat repro 'collation.evil'\"'\"'; rm -rf ~; echo '\"'\"'' mariadb1011-mysqlclient-django52",
+    ]
+    page = render_html(report)
+    findings = page[page.index('<h2 id="findings">') : page.index("</section>", page.index('<h2 id="findings">'))]
+    assert findings.count("<details>") == 3  # one line each until opened
+    assert (
+        '<code class="command">dbcompat repro row-locking.nowait.use mariadb1011-connector-django42</code>' in findings
+    )
+    assert html_escape(commands[1]) in findings
+
+
+def test_the_page_holds_no_evidence_the_files_beside_it_hold_every_record(tmp_path: Path) -> None:
+    given = results()
+    written = write_reports(given, tmp_path)
+    page = written.html.read_text(encoding="utf-8")
+    assert "suites_person" not in page  # the SQL each check ran is evidence: not in the page
+    records = evidence_records(tmp_path)
+    # One record per cell, numbered in the order the cells were given, a few cells to a file.
+    assert sorted(records) == list(range(len(given)))
+    assert [records[n]["cell"] for n in range(len(given))] == [r.cell for r in given]
+    assert all(records[n] == as_json(r) for n, r in enumerate(given))
+    assert sorted(p.name for p in written.evidence.iterdir()) == [f"{n}.js" for n in range(files(5))] + ["README.txt"]
+
+
+def files(cells: int) -> int:
+    """How many evidence files a report of ``cells`` cells has."""
+    return -(-cells // PER_FILE)
+
+
+def test_a_record_with_a_proto_key_is_handed_over_as_text(tmp_path: Path) -> None:
+    # As an object literal, {"__proto__": ...} would set the object's prototype instead of holding the key.
+    rows = results()
+    odd = {"__proto__": {"polluted": True}, "value": "\u2028"}
+    rows[0] = replace(rows[0], checks=[replace(rows[0].checks[0], observed=odd)])
+    write_reports(rows, tmp_path)
+    (first,) = (tmp_path / "evidence" / "0.js").read_text(encoding="utf-8").split("\n")[:1]
+    assert first.startswith('dbcompatEvidence(0,"{') and "\u2028" not in first and "\\u2028" in first
+    assert check_record(tmp_path, "sqlite-sqlite3-django52", "collation.exact_ignores_case")["observed"] == odd
+
+
+def test_results_are_read_once_one_at_a_time(tmp_path: Path) -> None:
+    taken: list[str] = []
+
+    def one_by_one() -> Iterator[CellResult]:
+        for result in results():
+            taken.append(result.cell)
+            yield result
+
+    written = write_reports(one_by_one(), tmp_path)
+    assert taken == [r.cell for r in results()]
+    assert written.cells == 5
+    assert load_results([written.merged]) == sorted(results(), key=lambda r: r.cell)
+
+
+def test_a_report_that_cannot_be_written_leaves_the_previous_one_whole(tmp_path: Path) -> None:
+    write_reports(results(), tmp_path)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    def broken() -> Iterator[CellResult]:
+        yield from results()[:3]
+        raise ResultError("results/x.json: malformed results file (checks: Field required)")
+
+    with pytest.raises(ResultError):
+        write_reports(broken(), tmp_path)
+    assert {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_rendering_again_replaces_the_evidence_and_never_someone_elses_folder(tmp_path: Path) -> None:
+    many = [replace(r, cell=f"{r.cell}-{n}") for n in range(3) for r in results()]
+    write_reports(many, tmp_path)
+    assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == sorted(
+        [f"{n}.js" for n in range(files(15))] + ["README.txt"]
+    )
+    write_reports(results(), tmp_path)
+    assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == [f"{n}.js" for n in range(files(5))] + [
+        "README.txt"
+    ]
+    other = tmp_path / "other"
+    (other / "evidence").mkdir(parents=True)
+    write_reports(results(), other)  # an empty folder holds nothing to lose
+    (other / "evidence" / "README.txt").write_text("my notes\n")
+    with pytest.raises(UsageError, match="evidence exists and was not written by dbcompat"):
+        write_reports(results(), other)
+    assert (other / "evidence" / "README.txt").read_text() == "my notes\n"
+
+
+def test_each_check_s_grid_shows_every_cell_once() -> None:
+    rows = results()
+    report = build_report(rows)
+    assert [block.name for block in report.layout] == ["SQLite", "PostgreSQL", "MySQL", "MariaDB"]
+    mariadb = report.layout[3]
+    assert [(r.server, r.driver) for r in mariadb.rows] == [
+        ("MariaDB 10.11", "connector"),
+        ("MariaDB 10.11", "mysqlclient"),
+    ]
+    by_cell = {c.cell: c.index for c in report.columns}
+    # A slot per Django version of the report (4.2, 5.2, 6.1): the connector cell ran 4.2, the mysqlclient one 5.2.
+    assert [r.columns for r in mariadb.rows] == [
+        (by_cell["mariadb1011-connector-django42"], None, None),
+        (None, by_cell["mariadb1011-mysqlclient-django52"], None),
+    ]
+    placed = [i for block in report.layout for r in block.rows for i in r.columns if i is not None]
+    assert sorted(placed) == list(range(len(rows)))
+    # Each check's grid shows its entries, through the runs of rows and the rows the page renders once each.
+    row = next(r for g in report.groups for r in g.rows if r.check == "collation.default")
+    shown = {
+        index: entry
+        for block, runs, run in zip(report.layout, report.block_runs, row.patterns, strict=True)
+        for layout_row, pattern in zip(block.rows, runs[run], strict=True)
+        for index, entry in zip(layout_row.columns, report.patterns[pattern], strict=True)
+        if index is not None
+    }
+    assert [shown[i].symbol for i in range(len(rows))] == [e.symbol for e in row.entries] == ["–", "⊘", "?", "‼", "✗"]
+
+
+def test_the_page_s_filters_compare_observations_without_the_evidence() -> None:
+    report = build_report(results())
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', render_html(report), re.S).group(1))  # type: ignore[union-attr]
+    rows = {row[0]: row for row in data["rows"]}
+    # Per cell (SQLite, PostgreSQL, MySQL, MariaDB connector, MariaDB mysqlclient): outcome, upper case where
+    # a flag disagrees; the observation, equal for equal values, and the observations in words (what the page
+    # draws a check's grid from); the cells changed since a baseline (there is none).
+    assert rows["collation.exact_ignores_case"][1:] == ["nuvdd", "0..11", ["false", "true"], []]
+    assert rows["row-locking.nowait.use"][1:] == ["duvxX", "0..11", ["ok", "ProgrammingError"], []]

@@ -5,7 +5,6 @@ each Django version's own wording of a claim."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness.report import write_reports
 from harness.report.build import build_report, claim_groups
 from harness.report.diff import diff_results, has_regressions
 from harness.report.html import render_html
@@ -32,6 +32,8 @@ from tests.reportdata import (
     VIEW_MISMATCH,
     VIEW_UNREADABLE,
     check,
+    check_record,
+    record_of,
     results,
 )
 
@@ -39,26 +41,16 @@ MYSQLCLIENT, CONNECTOR = 1, 4  # MariaDB's two cells in tests.reportdata.results
 PLACE = "ref/databases, MySQL notes > Collation settings"
 
 
-def payload(page: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
-    assert found is not None
-    data: dict[str, Any] = json.loads(found.group(1))
-    return data
+def evidence_of(folder: Path, check_id: str, cell: str) -> dict[str, Any]:
+    """One entry's evidence as the page's script reads it: the check's record in the cell's evidence file."""
+    return {name: value for name, value in check_record(folder, cell, check_id).items() if value not in (None, [], {})}
 
 
-def evidence_of(report: Report, page: str, check_id: str, cell: str) -> dict[str, Any]:
-    """One entry's evidence from the page's data, by field name, strings looked up."""
-    data = payload(page)
-    row = next(index for index, row in enumerate(rows(report)) if row.check == check_id)
-    column = next(c.index for c in report.columns if c.cell == cell)
-    raw = data["evidence"][row * len(report.columns) + column]
-    named = dict(zip(data["fields"], raw, strict=False))
-    strings = data["strings"]
-    return {
-        name: [strings[i] for i in value] if isinstance(value, list) else strings[value] if name != "outcome" else value
-        for name, value in named.items()
-        if value is not None and name != "duration"
-    }
+def rendered(tmp_path: Path, rows: list[CellResult] | None = None) -> tuple[Report, str, Path]:
+    """The report of ``rows`` (the fixed results): built, and written with its evidence."""
+    given = results() if rows is None else rows
+    written = write_reports(given, tmp_path / "report")
+    return build_report(given), written.html.read_text(encoding="utf-8"), written.html.parent
 
 
 def rows(report: Report) -> list[Row]:
@@ -70,9 +62,10 @@ def row_of(report: Report, check_id: str) -> Row:
 
 
 def finding_items(page: str) -> list[str]:
-    found = re.search(r'<ul class="findings">(.*?)</ul>', page, re.S)
-    assert found is not None
-    return re.findall(r"<li\b.*?</li>", found.group(1), re.S)
+    """Each finding's line of the page (on each server), as its HTML: collapsed to its summary until opened."""
+    section = page[page.index('<h2 id="findings">') :]
+    section = section[: section.index("</section>")]
+    return re.findall(r'<li(?: class="unexplained")?><details>.*?</details></li>', section, re.S)
 
 
 def markdown_findings(markdown: str) -> list[str]:
@@ -104,9 +97,8 @@ def test_the_summary_counts_unexplained_findings_and_marks_them() -> None:
     assert "  - *unexplained*: no explanation" in second
 
 
-def test_an_explanation_is_shown_with_its_source_and_link() -> None:
-    report = build_report(results())
-    page = render_html(report)
+def test_an_explanation_is_shown_with_its_source_and_link(tmp_path: Path) -> None:
+    report, page, folder = rendered(tmp_path)
     explained = finding_items(page)[0]
     assert "MariaDB&#39;s default collation for utf8mb4 is utf8mb4_general_ci" in explained
     assert f'<a href="{EXPLANATION_URL}" rel="noreferrer">{EXPLANATION_SOURCE}</a>' in explained
@@ -115,7 +107,7 @@ def test_an_explanation_is_shown_with_its_source_and_link() -> None:
         "  - why: MariaDB's default collation for utf8mb4 is utf8mb4\\_general\\_ci; utf8mb4\\_0900\\_ai\\_ci is "
         f"MySQL 8.0's. ({EXPLANATION_SOURCE} <{EXPLANATION_URL}>)"
     ) in first
-    evidence = evidence_of(report, page, "collation.default", "mariadb1011-mysqlclient-django52")
+    evidence = evidence_of(folder, "collation.default", "mariadb1011-mysqlclient-django52")
     assert evidence["explanation"] == EXPLANATION
     assert evidence["explanation_source"] == EXPLANATION_SOURCE
     assert evidence["explanation_url"] == EXPLANATION_URL
@@ -145,18 +137,21 @@ def test_cells_of_one_finding_explained_differently_are_separate_findings() -> N
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example/"])
-def test_an_explanation_url_that_is_not_http_is_no_link(url: str) -> None:
+def test_an_explanation_url_that_is_not_http_is_no_link(url: str, tmp_path: Path) -> None:
     rows_ = results()
     mariadb = rows_[MYSQLCLIENT]
     rows_[MYSQLCLIENT] = replace(
         mariadb, checks=[replace(c, explanation_url=url) if c.explanation else c for c in mariadb.checks]
     )
-    report = build_report(rows_)
-    page, markdown = render_html(report), render_markdown(report)
+    report, page, folder = rendered(tmp_path, rows_)
+    markdown = render_markdown(report)
     assert url not in page and url not in markdown
+    # Nor in the evidence the page loads: the results file beside it still has it.
+    assert all(url not in path.read_text() for path in (folder / "evidence").iterdir())
+    assert url in (folder / "results.json").read_text()
     assert EXPLANATION_SOURCE in finding_items(page)[0]  # still shown, as text
     assert f"({EXPLANATION_SOURCE})" in markdown_findings(markdown)[0]
-    assert "explanation_url" not in evidence_of(report, page, "collation.default", "mariadb1011-mysqlclient-django52")
+    assert "explanation_url" not in evidence_of(folder, "collation.default", "mariadb1011-mysqlclient-django52")
 
 
 def test_a_markdown_autolink_cannot_leave_its_brackets_or_the_table() -> None:
@@ -189,11 +184,10 @@ def test_a_change_of_explanation_alone_is_listed_and_no_regression() -> None:
 # -- the evidence of one entry -----------------------------------------------------------------
 
 
-def test_an_observed_error_keeps_its_classes_code_sqlstate_and_message() -> None:
-    report = build_report(results())
-    page = render_html(report)
-    evidence = evidence_of(report, page, "row-locking.nowait.use", "mariadb1011-mysqlclient-django52")
-    assert [json.loads(text) for text in evidence["errors"]] == [
+def test_an_observed_error_keeps_its_classes_code_sqlstate_and_message(tmp_path: Path) -> None:
+    _, _, folder = rendered(tmp_path)
+    evidence = evidence_of(folder, "row-locking.nowait.use", "mariadb1011-mysqlclient-django52")
+    assert evidence["errors"] == [
         {
             "exception": "django.db.utils.ProgrammingError",
             "driver_exception": "MySQLdb.ProgrammingError",
@@ -202,29 +196,25 @@ def test_an_observed_error_keeps_its_classes_code_sqlstate_and_message() -> None
             "message": "You have an error in your SQL syntax; check the manual near 'NOWAIT' at line 1",
         }
     ]
-    assert "step" not in evidence
+    assert "failed_step" not in evidence
 
 
-def test_a_failed_setup_step_is_named_with_its_error() -> None:
-    report = build_report(results())
-    page = render_html(report)
-    evidence = evidence_of(report, page, "collation.default", "mariadb1011-connector-django42")
-    assert evidence["outcome"] == list(Outcome).index(Outcome.HARNESS_ERROR)
-    assert evidence["step"] == "create the table"
+def test_a_failed_setup_step_is_named_with_its_error(tmp_path: Path) -> None:
+    _, _, folder = rendered(tmp_path)
+    evidence = evidence_of(folder, "collation.default", "mariadb1011-connector-django42")
+    assert evidence["outcome"] == Outcome.HARNESS_ERROR.value
+    assert evidence["failed_step"] == "create the table"
     assert evidence["error"].startswith("setup step 'create the table' failed: ")
-    (error,) = [json.loads(text) for text in evidence["errors"]]
+    (error,) = evidence["errors"]
     assert (error["code"], error["sqlstate"], error["message"]) == ("1273", "HY000", SETUP_ERROR.message)
     # Not an observation: nothing observed, nothing expected.
     assert "observed" not in evidence and "expected" not in evidence
 
 
-def test_how_a_claim_applies_is_next_to_it() -> None:
-    report = build_report(results())
-    page = render_html(report)
-    assert (
-        evidence_of(report, page, "collation.default", "mariadb1011-mysqlclient-django52")["applies_by"] == APPLIES_BY
-    )
-    assert "applies_by" not in evidence_of(report, page, "collation.default", "sqlite-sqlite3-django52")
+def test_how_a_claim_applies_is_next_to_it(tmp_path: Path) -> None:
+    report, page, folder = rendered(tmp_path)
+    assert evidence_of(folder, "collation.default", "mariadb1011-mysqlclient-django52")["applies_by"] == APPLIES_BY
+    assert "applies_by" not in evidence_of(folder, "collation.default", "sqlite-sqlite3-django52")
     # And with the finding, where its claim applies by reference.
     assert [f.applies_by for f in report.findings] == [(APPLIES_BY,), ()]
     explained, unexplained = finding_items(page)
@@ -237,18 +227,15 @@ def test_how_a_claim_applies_is_next_to_it() -> None:
 # -- Django's view of the server ---------------------------------------------------------------
 
 
-def test_a_django_view_mismatch_is_shown_in_the_header_the_servers_and_compat_md() -> None:
-    report = build_report(results())
-    page = render_html(report)
-    header = re.search(r'<th title="(mariadb1011-connector-django42: ran[^"]*)">(.*?)</th>', page)
-    assert header is not None
-    title = html.unescape(header.group(1))
-    assert f"Django's view differs: {VIEW_MISMATCH}" in title
-    assert f"Django's view not readable: {VIEW_UNREADABLE}" in title
-    assert header.group(2) == '4.2 <span class="view-mark">≠</span> <span class="view-mark">◌</span>'
-    # The mysqlclient cell's backend sees the server as it is: no mark.
-    plain = re.search(r'<th title="mariadb1011-mysqlclient-django52: ran[^"]*">(.*?)</th>', page)
-    assert plain is not None and plain.group(1) == "5.2"
+def test_a_django_view_mismatch_is_shown_with_the_cell_the_servers_and_compat_md(tmp_path: Path) -> None:
+    report, page, folder = rendered(tmp_path)
+    notes = re.search(r'<ul class="cell-notes">(.*?)</ul>', page, re.S)
+    assert notes is not None
+    (line,) = re.findall(r"<li>(.*?)</li>", notes.group(1), re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", "", line))
+    assert text.startswith("mariadb1011-connector-django42; ≠ Django's view differs: ")
+    assert f"Django's view differs: {VIEW_MISMATCH}" in text
+    assert f"◌ Django's view not readable: {VIEW_UNREADABLE}" in text
     # The servers section: each backend's view of MariaDB 10.11.
     (mariadb,) = [s for s in report.servers if s.server == "mariadb1011"]
     assert [(v.driver, v.djangos, v.view.display_name, v.view.is_mariadb, v.view.version) for v in mariadb.views] == [
@@ -259,10 +246,9 @@ def test_a_django_view_mismatch_is_shown_in_the_header_the_servers_and_compat_md
     assert views is not None
     assert "≠ " + VIEW_MISMATCH.replace("'", "&#39;") in views.group(1)
     assert "◌ Not readable: " + VIEW_UNREADABLE in views.group(1)
-    # The page's data gives the evidence panel every cell's view.
-    columns = {c["cell"]: c for c in payload(page)["columns"]}
-    assert columns["mariadb1011-connector-django42"]["view"]["mismatch"] == VIEW_MISMATCH
-    assert "view" not in columns["mysql80-connector-django52"]  # never connected
+    # Each cell's evidence gives the panel the cell's view.
+    assert record_of(folder, "mariadb1011-connector-django42")["server"]["django_view"]["mismatch"] == VIEW_MISMATCH
+    assert record_of(folder, "mysql80-connector-django52")["server"]["django_view"] is None  # never connected
     markdown = render_markdown(report)
     (line,) = [line for line in markdown.splitlines() if line.startswith("| `mariadb1011-connector-django42`")]
     assert "no display name, vendor mysql, MariaDB detected: no, version 10.11.19" in line
@@ -405,15 +391,18 @@ def _cell_with(result: CellResult, django: str, found: CheckResult) -> CellResul
 
 
 def _panel(browser: Any, tmp_path: Path, check_id: str, key: str) -> tuple[str, list[str | None], list[str]]:
-    """The evidence panel's text and links after a click on the MariaDB cell of ``check_id`` shown as ``key``."""
-    path = tmp_path / "index.html"
-    path.write_text(render_html(build_report(results())), encoding="utf-8")
+    """The evidence panel's text and links after a click on the MariaDB cell of ``check_id`` shown as ``key``
+    in that check's grid (the last such entry: MariaDB's cells come last)."""
+    _, _, folder = rendered(tmp_path)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(path.as_uri())
-    page.locator("tr.check", has=page.locator("code", has_text=check_id)).locator(f"td.{key}").last.click()
+    page.goto((folder / "index.html").as_uri())
+    row = page.locator("tbody.check", has=page.locator("tr.entries code", has_text=check_id))
+    row.locator("summary").click()
+    row.locator(f"table.cells td.{key}").last.click()
     panel = page.locator("#evidence")
+    panel.locator("dt", has_text="Outcome").wait_for()
     text = panel.inner_text()
     links = [link.get_attribute("href") for link in panel.get_by_role("link").all()]
     page.close()
@@ -444,3 +433,44 @@ def test_the_evidence_panel_shows_how_the_claim_applies_and_why(browser: Any, tm
     assert "How this claim applies\n" + APPLIES_BY in text
     assert f"Why\n{EXPLANATION} ({EXPLANATION_SOURCE})" in text
     assert links == [URL, EXPLANATION_URL]
+
+
+def test_the_panel_shows_what_the_record_holds_even_a_proto_key(browser: Any, tmp_path: Path) -> None:
+    rows_ = results()
+    odd = {"__proto__": {"polluted": True}}
+    rows_[MYSQLCLIENT] = replace(
+        rows_[MYSQLCLIENT],
+        checks=[replace(c, observed=odd) if c.id == "collation.default" else c for c in rows_[MYSQLCLIENT].checks],
+    )
+    _, _, folder = rendered(tmp_path, rows_)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto((folder / "index.html").as_uri())
+    row = page.locator("tbody.check", has=page.locator("tr.entries code", has_text="collation.default"))
+    row.locator("summary").click()
+    row.locator("table.cells td.x").click()
+    panel = page.locator("#evidence")
+    panel.locator("dt", has_text="Observed").wait_for()
+    assert '"__proto__": {\n    "polluted": true\n  }' in panel.inner_text()
+    page.close()
+
+
+def test_a_report_kept_without_its_evidence_says_so(browser: Any, tmp_path: Path) -> None:
+    _, _, folder = rendered(tmp_path)
+    for path in (folder / "evidence").iterdir():
+        path.unlink()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((folder / "index.html").as_uri())
+    row = page.locator("tbody.check", has=page.locator("tr.entries code", has_text="collation.default"))
+    row.locator("summary").click()
+    row.locator("table.cells td.x").click()
+    panel = page.locator("#evidence")
+    panel.locator("dt", has_text="Evidence").wait_for()
+    assert (
+        "evidence/0.js is not beside the page (a report kept without its evidence folder); results.json has every "
+        "record" in panel.inner_text()
+    )
+    assert "mariadb1011-mysqlclient-django52" in panel.inner_text()
+    assert problems == []
+    page.close()

@@ -43,36 +43,46 @@ def _show(value: Any) -> str:
 
 
 def diff_results(old: Sequence[CellResult], new: Sequence[CellResult]) -> list[Change]:
-    changes: list[Change] = []
     old_cells = {r.cell: r for r in old}
     new_cells = {r.cell: r for r in new}
-    for cell in sorted(old_cells.keys() | new_cells.keys()):
-        before, after = old_cells.get(cell), new_cells.get(cell)
-        if before is None or after is None:
-            lost = before is not None and before.status is CellStatus.RAN
-            changes.append(Change(cell, None, "added" if before is None else "removed", None, None, lost))
+    return [
+        change
+        for cell in sorted(old_cells.keys() | new_cells.keys())
+        for change in diff_cell(old_cells.get(cell), new_cells.get(cell))
+    ]
+
+
+def diff_cell(before: CellResult | None, after: CellResult | None) -> list[Change]:
+    """What changed in one cell: ``before`` None, it is new; ``after`` None, it is gone."""
+    if before is None or after is None:
+        present = after if after is not None else before
+        if present is None:
+            return []
+        lost = before is not None and before.status is CellStatus.RAN
+        return [Change(present.cell, None, "added" if before is None else "removed", None, None, lost)]
+    cell = after.cell
+    changes: list[Change] = []
+    if before.status is not after.status:
+        # A cell that ran and no longer does is lost coverage, whatever the reason: a nightly job whose
+        # servers all went missing must not stay green.
+        regression = before.status is CellStatus.RAN
+        changes.append(Change(cell, None, "status", before.status.value, after.status.value, regression))
+    old_checks = {c.id: c for c in before.checks}
+    new_checks = {c.id: c for c in after.checks}
+    for check_id in sorted(old_checks.keys() | new_checks.keys()):
+        was, now = old_checks.get(check_id), new_checks.get(check_id)
+        if was is None or now is None:
+            # When one side did not run at all its status change says it; no list of every check.
+            if before.checks and after.checks:
+                changes.append(Change(cell, check_id, "added" if was is None else "removed", None, None, False))
             continue
-        if before.status is not after.status:
-            # A cell that ran and no longer does is lost coverage, whatever the reason: a nightly job whose
-            # servers all went missing must not stay green.
-            regression = before.status is CellStatus.RAN
-            changes.append(Change(cell, None, "status", before.status.value, after.status.value, regression))
-        old_checks = {c.id: c for c in before.checks}
-        new_checks = {c.id: c for c in after.checks}
-        for check_id in sorted(old_checks.keys() | new_checks.keys()):
-            was, now = old_checks.get(check_id), new_checks.get(check_id)
-            if was is None or now is None:
-                # When one side did not run at all its status change says it; no list of every check.
-                if before.checks and after.checks:
-                    changes.append(Change(cell, check_id, "added" if was is None else "removed", None, None, False))
-                continue
-            if was.outcome is not now.outcome:
-                regression = was.outcome is Outcome.AS_DOCUMENTED and now.outcome in _REGRESSED
-                changes.append(Change(cell, check_id, "outcome", was.outcome.value, now.outcome.value, regression))
-            elif was.observed != now.observed:
-                changes.append(Change(cell, check_id, "observation", was.observed, now.observed, False))
-            elif now.outcome is Outcome.DIFFERS and was.explanation != now.explanation:
-                changes.append(Change(cell, check_id, "explanation", was.explanation, now.explanation, False))
+        if was.outcome is not now.outcome:
+            regression = was.outcome is Outcome.AS_DOCUMENTED and now.outcome in _REGRESSED
+            changes.append(Change(cell, check_id, "outcome", was.outcome.value, now.outcome.value, regression))
+        elif was.observed != now.observed:
+            changes.append(Change(cell, check_id, "observation", was.observed, now.observed, False))
+        elif now.outcome is Outcome.DIFFERS and was.explanation != now.explanation:
+            changes.append(Change(cell, check_id, "explanation", was.explanation, now.explanation, False))
     return changes
 
 

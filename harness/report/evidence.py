@@ -1,93 +1,46 @@
-"""The evidence behind each entry of the grid, as compact lists that index one table of strings.
+"""The evidence behind each entry: each cell's own record, in a file beside the page.
 
-Each evidence entry is a list in the order of ``EVIDENCE_FIELDS``, trailing empties dropped;
-texts and JSON values are indexes into the string table (values as JSON text), so what repeats
-(SQL, claims, sources) is stored once however many cells share it.
+A page of a large matrix that carried every cell's record would be slow to open, so index.html holds
+none: ``evidence/<k>.js`` holds the records of the cells the report was given k-th by ``PER_FILE``
+(as results.json has them, their texts made visible and the links a page may not follow taken out),
+and the page's script loads the one file a reader asks for. A few cells to a file: a file each would
+be thousands of files for a large matrix, which take longer to make than all they hold to write.
+
+A script, not a JSON file: a page opened from a file on disk may not fetch() another file, but it
+may load a script beside it. The record is a JSON text, a JavaScript expression that is data and
+nothing else.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from typing import Any
-
-from harness.report.model import OBSERVED, OUTCOMES, link_url, status_outcome
-from harness.results import CellResult, CheckResult
-
-EVIDENCE_FIELDS = (
-    "outcome",
-    "claim",
-    "source",
-    "url",
-    "expected",
-    "observed",
-    "flags",
-    "setup",
-    "sql",
-    "error",
-    "reason",
-    "duration",
-    # Added after the first twelve, so that an entry without them stays as short as before.
-    "errors",  # per error, JSON of {exception, driver_exception, code, sqlstate, message}
-    "applies_by",
-    "explanation",
-    "explanation_source",
-    "explanation_url",
-    "step",  # the setup step whose failure ended the check
+FOLDER = "evidence"
+# What marks an evidence folder as written by dbcompat, so that rendering never replaces someone else's.
+MARKER = "README.txt"
+MARKER_TEXT = (
+    "Written by dbcompat: the evidence of index.html, one file per cell, loaded by the page when asked for.\n"
+    "Rendering the report again replaces this folder.\n"
 )
-_OUTCOME_INDEX = {outcome: index for index, outcome in enumerate(OUTCOMES)}
+# The function each file calls, once per cell: the page's script defines it.
+CALLBACK = "dbcompatEvidence"
+PER_FILE = 4  # cells
 
 
-class EvidenceTable:
-    """Collects evidence entries and the strings they point at; ``add`` returns the entry's index."""
+def file_of(number: int) -> int:
+    """The evidence file holding the record of the ``number``-th cell (from 0)."""
+    return number // PER_FILE
 
-    def __init__(self) -> None:
-        self.entries: list[list[Any]] = []
-        self.strings: list[str] = []
-        self._interned: dict[str, int] = {}
 
-    def add(self, result: CellResult, found: CheckResult | None) -> int:
-        entry = self._of_check(found) if found is not None else self._of_cell(result)
-        while entry and entry[-1] is None:
-            entry.pop()
-        self.entries.append(entry)
-        return len(self.entries) - 1
+def evidence_script(number: int, record: bytes) -> bytes:
+    """Cell ``number``'s part of its file: a call handing the page its record, ``record`` being compact JSON.
 
-    def _of_cell(self, result: CellResult) -> list[Any]:
-        """A check the cell has no record of: the cell's status, and its reason."""
-        return [_OUTCOME_INDEX[status_outcome(result.status)], *[None] * 9, self._text(result.reason)]
-
-    def _of_check(self, found: CheckResult) -> list[Any]:
-        return [
-            _OUTCOME_INDEX[found.outcome],
-            self._text(found.claim),
-            self._text(found.source),
-            self._text(link_url(found.source_url)),  # only a link the page may follow
-            self._json(found.expected) if found.claim else None,
-            self._json(found.observed) if found.outcome in OBSERVED else None,
-            self._json(found.flags) if found.flags else None,
-            self._json(found.setup) if found.setup else None,
-            [self._interned_index(statement) for statement in found.sql] or None,
-            self._text(found.error),
-            self._text(found.reason),
-            round(found.duration, 3),
-            [self._json(asdict(error)) for error in found.errors] or None,
-            self._text(found.applies_by),
-            self._text(found.explanation),
-            self._text(found.explanation_source),
-            self._text(link_url(found.explanation_url)),
-            self._text(found.failed_step),
-        ]
-
-    def _text(self, text: str | None) -> int | None:
-        return None if text is None else self._interned_index(text)
-
-    def _json(self, value: Any) -> int:
-        return self._interned_index(json.dumps(value, ensure_ascii=False, sort_keys=True))
-
-    def _interned_index(self, text: str) -> int:
-        index = self._interned.get(text)
-        if index is None:
-            index = self._interned[text] = len(self.strings)
-            self.strings.append(text)
-        return index
+    A JSON text is a JavaScript expression, which the browser reads as fast as a string: it is
+    handed over as it is, unless a key ``__proto__`` would mean something else in an object literal.
+    Then it is a string (in compact JSON a newline or other control character is always escaped, so
+    escaping backslashes and double quotes is enough), which the page parses.
+    """
+    if b'"__proto__"' in record:
+        record = b'"%s"' % record.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    # Line terminators in JavaScript before ES2019, even in a string.
+    if not record.isascii() and (b"\xe2\x80\xa8" in record or b"\xe2\x80\xa9" in record):
+        record = record.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+    return b"%s(%d,%s);\n" % (CALLBACK.encode(), number, record)

@@ -31,6 +31,7 @@ from harness.errors import DbcompatError
 from harness.report.build import build_columns
 from harness.report.model import (
     OUTCOMES,
+    Column,
     HeldOutcome,
     History,
     HistoryRow,
@@ -67,6 +68,20 @@ class NightCell:
     unrecorded: Outcome  # what the report shows for a check the cell has no record of (its status)
     outcomes: dict[str, Outcome]
 
+    @classmethod
+    def of(cls, column: Column, unrecorded: Outcome, outcomes: dict[str, Outcome]) -> NightCell:
+        vendor_rank = VENDORS.index(column.vendor) if column.vendor in VENDORS else len(VENDORS)
+        return cls(
+            cell=column.cell,
+            server=column.server_id,
+            server_label=column.server_label,
+            server_order=(vendor_rank, version_key(column.server_version), column.server_id),
+            driver=column.driver_id,
+            django=column.django,
+            unrecorded=unrecorded,
+            outcomes=outcomes,
+        )
+
 
 @dataclass(frozen=True)
 class Night:
@@ -81,21 +96,10 @@ class Night:
 
     @classmethod
     def of(cls, date: str | None, results: Sequence[CellResult], report: Path | None = None) -> Night:
-        cells = []
-        for column, result in zip(build_columns(results), results, strict=True):
-            vendor_rank = VENDORS.index(column.vendor) if column.vendor in VENDORS else len(VENDORS)
-            cells.append(
-                NightCell(
-                    cell=result.cell,
-                    server=column.server_id,
-                    server_label=column.server_label,
-                    server_order=(vendor_rank, version_key(column.server_version), column.server_id),
-                    driver=column.driver_id,
-                    django=column.django,
-                    unrecorded=status_outcome(result.status),
-                    outcomes={check.id: check.outcome for check in result.checks},
-                )
-            )
+        cells = [
+            NightCell.of(column, status_outcome(result.status), {check.id: check.outcome for check in result.checks})
+            for column, result in zip(build_columns(results), results, strict=True)
+        ]
         return cls(date, tuple(cells), report)
 
     @property

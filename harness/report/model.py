@@ -1,11 +1,14 @@
 """The report as plain data: built once from results (``build.py``), rendered by templates only.
 
-Columns are cells, grouped server > driver > Django version, each with how its Django
-backend sees the server; rows are checks, grouped by behaviour, each with its claim as
-the docs of each Django version word it. Evidence (claim, expected, observed, flags, SQL,
-errors, explanation) is kept apart from the table, with repeated strings (SQL, claims)
-stored once, so large matrices stay small. Findings carry their explanation, or none
-(unexplained). The HTML page and the Markdown tables are both views of one ``Report``.
+The first view is a table with a row per check (grouped by behaviour, with its claim as the docs of
+each Django version word it) and a column per vendor; each entry is the outcomes and observations
+with the server versions they hold for, as ranges, split by Django version or driver only where
+those differ (``VendorEntry``). compat.md is the same table. Under each row, the full cell-by-cell
+grid of that check: the cells of each vendor laid out a row per server and driver and a column per
+Django version (``LayoutRow``). The evidence behind each entry (claim, expected, observed, flags,
+SQL, errors, explanation) is not in the report: it is each cell's own record, written beside the
+page and loaded when asked for (``evidence.py``). Findings carry their explanation, or none
+(unexplained), and are grouped by behaviour and server.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -99,19 +103,26 @@ class Span:
     width: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Entry:
-    """One check in one cell, as the grid shows it."""
+    """One check in one cell, as the grid shows it.
+
+    Entries that show the same are one object, shared by every cell that shows it: a large matrix
+    has hundreds of thousands of entries and a few hundred distinct ones. So they compare by identity.
+    """
 
     outcome: Outcome
     key: str  # CSS key of the outcome
     symbol: str
-    text: str  # the observation in a few words, where the outcome shows one
-    evidence: int  # index into Report.evidence
+    text: str = ""  # the observation in a few words, where the outcome shows one
     recorded: bool = False  # False: the cell has no record of the check; the entry shows the cell's status
-    observed: Any = None  # the observation itself, where the outcome shows one
     flag_disagrees: bool = False
     changed: bool = False
+    # The observation, where the outcome shows one: its number among the distinct observations of the
+    # report (equal values, equal numbers; -1 for none), and in a few more words, as compat.md shows it.
+    observation: int = -1
+    label: str = ""
+    summary: str = ""  # "✗ utf8mb4_general_ci": the symbol and the label, what a vendor entry groups cells by
 
 
 @dataclass(frozen=True)
@@ -127,13 +138,70 @@ class ClaimGroup:
 
 
 @dataclass(frozen=True)
+class VendorPart:
+    """Cells of one vendor that show the same outcome and observation, and where they are."""
+
+    symbol: str
+    key: str  # CSS key of the outcome
+    observed: str  # the observation in a few words; "" where the outcome shows none
+    servers: str  # the server versions, as ranges
+    djangos: str  # the Django versions, as ranges; "" when the part holds for every one of the vendor's
+    drivers: str  # the drivers; "" when it holds for every one of the vendor's
+
+    @property
+    def where(self) -> str:
+        """ "10.6–11.4 Django 5.2 (mysqlclient)": the servers, then Django versions and drivers where not all."""
+        where = self.servers
+        if self.djangos:
+            where += f" Django {self.djangos}"
+        if self.drivers:
+            where += f" ({self.drivers})"
+        return where
+
+    @property
+    def text(self) -> str:
+        """The part in words, as compat.md writes it: an observation is followed by a dash."""
+        label = f"{self.symbol} {self.observed}" if self.observed else self.symbol
+        return f"{label} — {self.where}" if self.observed else f"{label} {self.where}"
+
+
+@dataclass(frozen=True)
+class HistoryMark:
+    """An outcome of the check that changed on one of the vendor's servers within the nights kept."""
+
+    night: str  # the night it changed, or "this report"
+    server: str
+    anchor: str  # the id of its row in the page's History section
+
+    @property
+    def text(self) -> str:
+        return f"Δ {self.server} {self.night}"
+
+
+@dataclass(frozen=True)
+class VendorEntry:
+    """One entry of the first view (and of compat.md): a check on one vendor."""
+
+    parts: tuple[VendorPart, ...]  # in the order of the vendor's cells; empty: no cell of it recorded the check
+    changes: tuple[HistoryMark, ...] = ()
+
+    @property
+    def text(self) -> str:
+        text = " · ".join(part.text for part in self.parts) if self.parts else "—"
+        return " ".join([text, *(mark.text for mark in self.changes)])
+
+
+@dataclass(frozen=True)
 class Row:
     check: str
     claims: tuple[ClaimGroup, ...]  # per wording, oldest Django version first; empty: no claim in any docs
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # per column (cell)
     backends_differ: bool
     has_finding: bool
     has_flag_disagreement: bool
+    by_vendor: tuple[VendorEntry, ...] = ()  # per vendor of ``Report.vendor_columns``
+    # Per block of ``Report.layout``: which of the block's distinct runs of rows it shows (``Report.block_runs``).
+    patterns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,18 +212,90 @@ class Group:
 
 
 @dataclass(frozen=True)
+class VendorColumns:
+    """The cells of one vendor whose checks ran: one column of the first view and of compat.md.
+
+    A vendor's servers reached through a pooler are a column of their own per pooler and mode
+    ("PostgreSQL via PgBouncer, transaction mode"), after the vendor's direct ones.
+    """
+
+    name: str
+    vendor: str
+    columns: tuple[int, ...]  # indexes into Report.columns
+
+
+@dataclass(frozen=True)
+class LayoutRow:
+    """One row of a check's cell-by-cell grid: a server through one driver, a slot per Django version."""
+
+    server: str  # the server's label
+    driver: str
+    columns: tuple[int | None, ...]  # per Django version of Report.djangos: the column, or None for no such cell
+
+
+@dataclass(frozen=True)
+class LayoutBlock:
+    """The cells of one vendor (or one vendor through one pooler) in a check's grid."""
+
+    name: str
+    rows: tuple[LayoutRow, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One way a check differs from the docs, and every cell where it does."""
+    """One way a check differs from the docs, and every cell where it does (on every server)."""
 
     check: str
     observed: str
     expected: str
     claims: tuple[ClaimGroup, ...]  # the claim as the docs of its cells' Django versions state it
-    cells: tuple[tuple[str, int], ...]  # (cell id, evidence index)
+    cells: tuple[tuple[str, int], ...]  # (cell id, index into Report.columns)
     applies_by: tuple[str, ...]  # how the claim applies to its cells, where by reference (distinct texts)
     explanation: str | None  # None: unexplained (the goal is none)
     explanation_source: str | None
     explanation_url: str | None  # only a link the report may follow
+
+    @property
+    def command(self) -> str:
+        """The command that reproduces it on its first cell."""
+        return repro_command(self.check, self.cells[0][0])
+
+
+def repro_command(check: str, cell: str) -> str:
+    """The command that writes a script reproducing ``check``'s observation on ``cell``, quoted for a shell."""
+    return f"dbcompat repro {shlex.quote(check)} {shlex.quote(cell)}"
+
+
+@dataclass(frozen=True)
+class FindingCell:
+    cell: str
+    column: int  # index into Report.columns
+    command: str  # the command that reproduces the observation on this cell, quoted for a POSIX shell
+
+
+@dataclass(frozen=True)
+class ServerFinding:
+    """A finding on one server: one line of the findings until opened."""
+
+    finding: Finding
+    cells: tuple[FindingCell, ...]  # the finding's cells on this server
+    row: int  # the finding's check among the report's rows
+
+
+@dataclass(frozen=True)
+class FindingServer:
+    server: str
+    label: str
+    findings: tuple[ServerFinding, ...]
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one behaviour, server by server."""
+
+    key: str
+    title: str
+    servers: tuple[FindingServer, ...]
 
 
 @dataclass(frozen=True)
@@ -294,9 +434,18 @@ class Report:
     servers: tuple[ServerSettings, ...]
     flags: tuple[FlagRow, ...]
     changes: tuple[Change, ...] | None
-    evidence: list[list[Any]] = field(default_factory=list)
-    strings: list[str] = field(default_factory=list)
     history: History | None = None  # only with a history folder (``dbcompat report --history``)
+    vendor_columns: tuple[VendorColumns, ...] = ()
+    finding_groups: tuple[FindingGroup, ...] = ()
+    layout: tuple[LayoutBlock, ...] = ()
+    # The distinct rows of entries the cell-by-cell grids show (None: no such cell), each once, so that the
+    # page renders each once however many checks and servers show it; and per block of ``layout``, the distinct
+    # runs of them its rows show in a check's grid (an index into ``patterns`` per row), each rendered once too.
+    patterns: tuple[tuple[Entry | None, ...], ...] = ()
+    block_runs: tuple[tuple[tuple[int, ...], ...], ...] = ()
+    # Per column, the number of its cell in the order the report was given the cells: what its evidence is
+    # found by (``evidence.py``).
+    numbers: tuple[int, ...] = ()
 
     @property
     def unexplained(self) -> int:
@@ -313,7 +462,16 @@ class Report:
 
     @property
     def djangos(self) -> list[tuple[str, str]]:
-        return sorted(_distinct((c.django, c.django) for c in self.columns), key=lambda d: leading_version(d[0]) or 0)
+        return sorted(_distinct((c.django, c.django) for c in self.columns), key=lambda d: version_key(d[0]))
+
+    @property
+    def not_run(self) -> list[Column]:
+        return [c for c in self.columns if not c.has_checks]
+
+    @property
+    def noted(self) -> list[Column]:
+        """The cells whose server is not what the matrix names, or whose Django backend sees it otherwise."""
+        return [c for c in self.columns if c.mismatch or (c.view is not None and c.view.notable)]
 
 
 def version_key(text: str) -> tuple[int, ...]:
@@ -323,16 +481,27 @@ def version_key(text: str) -> tuple[int, ...]:
 
 def compress(values: Iterable[str], universe: Iterable[str]) -> str:
     """ "10.6–11.4, 12" for the values among an ordered universe, runs joined by an en dash."""
-    ordered = sorted(set(universe), key=version_key)
-    wanted = set(values)
-    runs: list[list[str]] = []
-    for position, value in enumerate(ordered):
-        if value in wanted:
-            if runs and position and runs[-1][-1] == ordered[position - 1]:
-                runs[-1].append(value)
+    return Ranges(universe).of(values)
+
+
+class Ranges:
+    """Values of one universe (versions), compressed into runs; the universe is ordered once for many calls."""
+
+    def __init__(self, universe: Iterable[str]) -> None:
+        self.ordered = sorted(set(universe), key=version_key)
+        self.position = {value: index for index, value in enumerate(self.ordered)}
+
+    def of(self, values: Iterable[str]) -> str:
+        position = self.position
+        wanted = sorted({position[value] for value in values if value in position})
+        runs: list[list[int]] = []
+        for index in wanted:
+            if runs and runs[-1][-1] == index - 1:
+                runs[-1].append(index)
             else:
-                runs.append([value])
-    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
+                runs.append([index])
+        ordered = self.ordered
+        return ", ".join(ordered[run[0]] if len(run) == 1 else f"{ordered[run[0]]}–{ordered[run[-1]]}" for run in runs)
 
 
 def _distinct(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -355,9 +524,18 @@ _Value = TypeVar("_Value")
 _BIDI_BYTES = re.compile(b"|".join(re.escape(chr(code).encode()) for code in _BIDI_CONTROLS))
 
 
+def holds_bidi(raw: bytes) -> bool:
+    """Whether UTF-8 text (a result's JSON) holds a bidirectional control."""
+    # Each is encoded as one of these byte pairs (U+061C; U+200E-U+206F): plain searches for them are
+    # quick, and only text holding one (some dashes and quotes do) is searched for the controls themselves.
+    if raw.isascii() or (b"\xe2\x80" not in raw and b"\xe2\x81" not in raw and b"\xd8\x9c" not in raw):
+        return False
+    return _BIDI_BYTES.search(raw) is not None
+
+
 def visible_results(results: Iterable[CellResult]) -> list[CellResult]:
     """:func:`visible` for whole results; one whose JSON holds no bidi control (nearly all) is not walked."""
-    return [visible(result) if _BIDI_BYTES.search(as_json_bytes(result)) else result for result in results]
+    return [visible(result) if holds_bidi(as_json_bytes(result)) else result for result in results]
 
 
 def visible(value: _Value) -> _Value:
