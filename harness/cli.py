@@ -87,6 +87,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--server", action="append", default=[], help="server id or glob (repeatable)")
 
+    repro = commands.add_parser(
+        "repro", help="write a script that reproduces a check's observation on a cell, with only Django and the driver"
+    )
+    repro.add_argument("check", metavar="CHECK", help="a check id, e.g. typecasting.raw_eq_one")
+    repro.add_argument("cell", metavar="CELL", help="a cell id, e.g. mariadb1011-mysqlclient-django52")
+    repro.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where the script goes: a file, or a folder (default: repro_<check>_<cell>.py here; '-': standard output)",
+    )
+    repro.add_argument(
+        "--results",
+        type=Path,
+        default=DEFAULT_REPORTS / "results",
+        metavar="DIR",
+        help="the cells' results, where the recorded value comes from (default: reports/results)",
+    )
+    repro.add_argument("--matrix", type=Path, metavar="PATH", help=f"matrix file (default: {DEFAULT_MATRIX.name})")
+
     diff = commands.add_parser("diff", help="what changed between two runs; exit 1 when something regressed")
     diff.add_argument("old", type=Path, help="the earlier results (a folder or a merged results.json)")
     diff.add_argument("new", type=Path, help="the later results")
