@@ -1,8 +1,9 @@
 """Per-cell Python environments: one per Django version x driver, built once, reused.
 
 An environment holds the harness itself (editable, from this checkout), one
-Django release and one driver. It is rebuilt only when what it should hold
-changes (its key). uv builds it when available, else venv and pip.
+Django release and one driver (with the third-party backend it is used through, if
+any; a variant of a driver, such as ``psycopg-pool``, is an environment of its own).
+It is rebuilt only when what it should hold changes (its key). uv builds it when available, else venv and pip.
 """
 
 from __future__ import annotations
@@ -49,9 +50,8 @@ class EnvPlan:
 
 
 def plan_env(cell: Cell, root: Path = PROJECT_ROOT) -> EnvPlan:
-    requirements = [f"-e {root}", cell.django.requirement]
-    if cell.driver.requirement:
-        requirements.append(cell.driver.requirement)
+    # The DB-API driver and, for a third-party ENGINE, the package that ships it (for this Django release).
+    requirements = [f"-e {root}", cell.django.requirement, *cell.driver.requirements(cell.django)]
     binary = (cell.driver.distribution,) if cell.driver.only_binary and cell.driver.distribution else ()
     return EnvPlan(
         f"{cell.django.id}-{cell.driver.id}",

@@ -8,13 +8,15 @@ and the key, and what is allowed there.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from harness.backends import backend_for
@@ -55,6 +57,31 @@ class DjangoRelease:
         return any(spec.matches(target) for spec in relevant)
 
 
+# Where a driver entry's ``backend.requirement`` takes the cell's Django release ("5.2"): a backend whose
+# releases follow Django's (django-cockroachdb 5.2.x for Django 5.2) is written once for every version.
+DJANGO_PLACEHOLDER = "{django}"
+
+
+@dataclass(frozen=True)
+class BackendPackage:
+    """A third-party Django backend: the distribution that ships a driver entry's ENGINE.
+
+    django-prometheus' instrumented backends, django-db-connection-pool's pooled ones, django-cockroachdb:
+    installed in the cell's environment next to the DB-API driver they use.
+    """
+
+    distribution: str  # "django-prometheus"
+    requirement: str  # "django-prometheus>=2.3", or "django-cockroachdb~={django}.0"
+    # The Django versions it supports (a version specifier, as its package metadata says), or None: any.
+    django: str | None = None
+
+    def requirement_for(self, django: DjangoRelease) -> str:
+        return self.requirement.replace(DJANGO_PLACEHOLDER, str(django.version))
+
+    def supports(self, django: DjangoRelease) -> bool:
+        return self.django is None or SpecifierSet(self.django).contains(django.version, prereleases=True)
+
+
 @dataclass(frozen=True)
 class Driver:
     id: str
@@ -70,6 +97,32 @@ class Driver:
     # Install the distribution from a wheel only: built from source, a library that exists for the
     # SQLite it bundles would link the system's instead, and the cell would test the wrong one.
     only_binary: bool = False
+    # Merged into the cell's DATABASES["OPTIONS"]: a configuration of the driver ({"pool": True}). Plain
+    # JSON values; left out of the hash, as a mapping cannot be hashed.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    # Merged into the cell's DATABASES entry itself: keys a third-party backend reads there (POOL_OPTIONS).
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    # Django apps the backend needs in INSTALLED_APPS, after the suites' own.
+    installed_apps: tuple[str, ...] = ()
+    # The package of a third-party ENGINE; None for Django's own backends and a driver's own (Connector's).
+    backend: BackendPackage | None = None
+    # The driver entry this one is a variant of (psycopg for psycopg-pool): claims made for it hold here too.
+    variant_of: str | None = None
+    # The servers its cells are made with (ids or globs); empty: every server of its vendors.
+    servers: tuple[str, ...] = ()
+
+    def pairs_with(self, server: Server) -> bool:
+        """Whether the matrix makes cells of this driver with ``server``."""
+        if server.vendor not in self.vendors:
+            return False
+        return not self.servers or any(fnmatch.fnmatchcase(server.id, glob) for glob in self.servers)
+
+    def requirements(self, django: DjangoRelease) -> tuple[str, ...]:
+        """What the cell's environment installs for this driver with ``django``: the DB-API driver, the backend."""
+        found = [self.requirement] if self.requirement else []
+        if self.backend is not None:
+            found.append(self.backend.requirement_for(django))
+        return tuple(found)
 
 
 # The poolers a server entry may put in front of its server (with the vendors each speaks to), and their modes.
@@ -131,13 +184,38 @@ class Cell:
         """The tox environment that runs this cell."""
         return f"{self.django.id}-{self.server.id}-{self.driver.id}"
 
+    @property
+    def not_applicable(self) -> str | None:
+        """Why none of the cell's checks can run, decided from data before anything starts; None when they can.
+
+        An option the driver entry sets that the cell's Django does not have yet (its docs add ``pool`` in
+        5.1: a Django 4.2 cell would run without a pool and pass for one), or a third-party backend whose
+        package does not support the cell's Django.
+        """
+        backend = backend_for(self.server.vendor)
+        for name in self.driver.options:
+            added = backend.django_options.get(name)
+            if added is not None and self.django.version < Version(added.since):
+                return (
+                    f"Django {self.django.version} has no {name!r} option for {backend.display_name}: the docs add "
+                    f"it in Django {added.since} (Django {added.since} docs, ref/databases, {added.section}), and "
+                    f"driver {self.driver.id} sets it."
+                )
+        package = self.driver.backend
+        if package is not None and not package.supports(self.django):
+            return (
+                f"{package.distribution} supports Django {package.django} (its package metadata, as the matrix's "
+                f"driver {self.driver.id} says), not Django {self.django.version}."
+            )
+        return None
+
     def to_json(self) -> str:
         """The cell as JSON, for a cell's process that should not read and validate the matrix again."""
 
         def plain(value: object) -> object:
             if isinstance(value, Version):
                 return str(value)
-            if isinstance(value, Server | Pooler | Driver | DjangoRelease):
+            if isinstance(value, Server | Pooler | Driver | DjangoRelease | BackendPackage):
                 return {k: plain(v) for k, v in vars(value).items()}
             return value
 
@@ -156,9 +234,18 @@ class Cell:
             version = Version(server["version"]) if server["version"] else None
             return Server(**{**server, "version": version, "pooler": pooler})
 
+        package = driver.get("backend")
         return Cell(
             server_from(data["server"]),
-            Driver(**{**driver, "vendors": tuple(driver["vendors"])}),
+            Driver(
+                **{
+                    **driver,
+                    "vendors": tuple(driver["vendors"]),
+                    "installed_apps": tuple(driver.get("installed_apps", ())),
+                    "servers": tuple(driver.get("servers", ())),
+                    "backend": BackendPackage(**package) if package else None,
+                }
+            ),
             DjangoRelease(**{**django, "version": Version(django["version"]), "supports": tuple(django["supports"])}),
         )
 
@@ -176,7 +263,7 @@ class Matrix:
             Cell(server, driver, django)
             for server in self.servers
             for driver in self.drivers
-            if server.vendor in driver.vendors
+            if driver.pairs_with(server)
             for django in self.django
         )
 
@@ -193,20 +280,25 @@ class Matrix:
         """Find a cell by id or tox env name, its parts in any order.
 
         ``postgres15-psycopg-django52``, ``django52-postgres15-psycopg`` and, given the
-        installed Django version, ``postgres15-psycopg`` all name the same cell. A server id may
-        itself have several parts (``postgres15-pgbouncer-tx``): the server is the one whose parts,
-        with one driver and at most one Django version, make up the whole name.
+        installed Django version, ``postgres15-psycopg`` all name the same cell. Server and driver ids
+        may themselves have several parts (``postgres15-pgbouncer-tx``, ``psycopg-pool``): the cell is the
+        one server and driver whose parts, with at most one Django version, make up the whole name (the
+        matrix file keeps a server's parts apart from a driver's, so only one can).
         """
         parts = name.split("-")
-        drivers = [d for d in self.drivers if d.id in parts]
         djangos = [d for d in self.django if d.id in parts]
-        rest = [p for p in parts if p not in {d.id for d in drivers} | {d.id for d in djangos}]
-        servers = [s for s in self.servers if sorted(s.id.split("-")) == sorted(rest)]
-        if len(servers) != 1 or len(drivers) != 1 or len(djangos) > 1 or len(parts) != len(set(parts)):
+        rest = sorted(p for p in parts if p not in {d.id for d in djangos})
+        pairs = [
+            (server, driver)
+            for server, driver in itertools.product(self.servers, self.drivers)
+            if sorted([*server.id.split("-"), *driver.id.split("-")]) == rest
+        ]
+        if len(pairs) != 1 or len(djangos) > 1 or len(parts) != len(set(parts)):
             raise UsageError(
                 f"{name!r} is not a cell of {self.path.name}; write server-driver[-django], "
                 "e.g. 'postgres15-psycopg-django52' (see 'dbcompat list')"
             )
+        ((server, driver),) = pairs
         if not djangos:
             if installed_django is None:
                 raise UsageError(f"{name!r} names no Django version; add one, e.g. '{name}-{self.django[-1].id}'")
@@ -216,9 +308,14 @@ class Matrix:
                 raise UsageError(
                     f"the installed Django {installed_django} is not in {self.path.name} (it lists {known})"
                 )
-        (server,), (driver,), (django,) = servers, drivers, djangos
+        (django,) = djangos
         if server.vendor not in driver.vendors:
             raise UsageError(f"driver {driver.id!r} does not talk to {server.vendor} (server {server.id!r})")
+        if not driver.pairs_with(server):
+            raise UsageError(
+                f"driver {driver.id!r} is run against {', '.join(driver.servers)} only, not {server.id!r} (its "
+                f"'servers' in {self.path.name})"
+            )
         return Cell(server, driver, django)
 
     def select(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,11 +11,21 @@ from typing import Any, Literal
 
 import yaml
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from harness.backends import backend_for
 from harness.errors import MatrixError
-from harness.matrix import POOLER_VENDORS, DjangoRelease, Driver, Matrix, Pooler, Server
+from harness.matrix import (
+    DJANGO_PLACEHOLDER,
+    POOLER_VENDORS,
+    BackendPackage,
+    DjangoRelease,
+    Driver,
+    Matrix,
+    Pooler,
+    Server,
+)
 from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 
 # -- the file's schema ------------------------------------------------------------------
@@ -22,8 +33,16 @@ from harness.versions import VENDORS, SpecError, parse_spec, parse_version
 # frozen dataclasses below, built once everything holds.
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*$"
-# A server's id may join such words with '-' (postgres15-pgbouncer-tx): one server seen several ways.
+# A server's id may join such words with '-' (postgres15-pgbouncer-tx): one server seen several ways; so
+# may a driver's (psycopg-pool): one driver configured several ways.
 _SERVER_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_DRIVER_ID_PATTERN = _SERVER_ID_PATTERN
+# An OPTIONS key as Django's backends and the DB-API drivers name them: "pool", "transaction_mode".
+_OPTION_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A key of the DATABASES entry itself, as Django's settings spell them: "POOL_OPTIONS", "CONN_MAX_AGE".
+_SETTING_KEY = re.compile(r"[A-Z][A-Z0-9_]*")
+# Keys of the DATABASES entry the cell itself sets: the engine, its throwaway database, the server's address.
+_CELL_SETTINGS = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS", "TEST")
 # A module name as Python imports it: "sqlite3", "mysql.connector".
 _MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Ids are joined into cell ids (server-driver-django), tox env names, and file names such as a
@@ -75,18 +94,106 @@ class _DjangoEntry(_Strict):
         return value
 
 
+def _json_values(value: Any, where: str) -> None:
+    """Options end up in results and JSON job files: plain JSON values only (no dates, no YAML tags)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where}: key {key!r} must be a string")
+            _json_values(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _json_values(item, f"{where}[{index}]")
+    elif not (value is None or isinstance(value, str | int | float | bool)):
+        raise ValueError(
+            f"{where}: {value!r} is a {type(value).__name__}; write a string, number, true/false, null, list or mapping"
+        )
+
+
+class _BackendEntry(_Strict):
+    distribution: str
+    requirement: str
+    django: str | None = None
+
+    @field_validator("requirement")
+    @classmethod
+    def _requirement(cls, value: str) -> str:
+        if "{" in value.replace(DJANGO_PLACEHOLDER, "") or "}" in value.replace(DJANGO_PLACEHOLDER, ""):
+            raise ValueError(
+                f"{value!r}: the only placeholder a backend's requirement may have is {DJANGO_PLACEHOLDER} "
+                "(the cell's Django release, e.g. 'django-cockroachdb~={django}.0')"
+            )
+        # The placeholder stands for a release ("5.2"): the requirement must hold with one in its place.
+        _pep508(value.replace(DJANGO_PLACEHOLDER, "5.2"))
+        return value
+
+    @field_validator("django")
+    @classmethod
+    def _django(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                SpecifierSet(value)
+            except InvalidSpecifier:
+                raise ValueError(
+                    f"{value!r} is not a version specifier; write the Django versions the backend supports as "
+                    "its package metadata says, e.g. '>=4.2,<6.1'"
+                ) from None
+        return value
+
+
 class _DriverEntry(_Strict):
-    id: str = Field(pattern=_ID_PATTERN, max_length=ID_MAX_LENGTH)
+    id: str = Field(pattern=_DRIVER_ID_PATTERN, max_length=ID_MAX_LENGTH)
     name: str
-    engine: str
-    module: str
+    # Required unless the entry is a variant_of another, whose values it takes.
+    engine: str | None = None
+    module: str | None = None
     distribution: str | None = None
     requirement: str | None = None
-    vendors: list[str] = Field(min_length=1)
+    vendors: list[str] | None = Field(default=None, min_length=1)
     replaces: str | None = None
-    only_binary: bool = False
+    only_binary: bool | None = None
+    options: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
+    installed_apps: list[str] | None = None
+    backend: _BackendEntry | None = None
+    variant_of: str | None = Field(default=None, pattern=_DRIVER_ID_PATTERN, max_length=ID_MAX_LENGTH)
+    servers: list[str] | None = Field(default=None, min_length=1)
 
     _requirement = field_validator("requirement")(_pep508)
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, item in (value or {}).items():
+            if not _OPTION_KEY.fullmatch(key):
+                raise ValueError(f"{key!r} is not an OPTIONS key; write a name such as 'pool' or 'transaction_mode'")
+            _json_values(item, key)
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, item in (value or {}).items():
+            if not _SETTING_KEY.fullmatch(key):
+                raise ValueError(
+                    f"{key!r} is not a DATABASES key; write it as Django's settings do, in capitals, e.g. "
+                    "'POOL_OPTIONS' (OPTIONS go under 'options')"
+                )
+            if key in _CELL_SETTINGS:
+                raise ValueError(
+                    f"{key!r} is set by the cell itself (its engine, throwaway database and server); "
+                    + ("put OPTIONS under 'options'" if key == "OPTIONS" else "remove it")
+                )
+            _json_values(item, key)
+        return value
+
+    @field_validator("installed_apps")
+    @classmethod
+    def _apps(cls, value: list[str] | None) -> list[str] | None:
+        for app in value or ():
+            if not _MODULE_PATTERN.fullmatch(app):
+                raise ValueError(f"{app!r} is not an app's module name; write e.g. 'django_prometheus'")
+        return value
 
     @field_validator("replaces")
     @classmethod
@@ -209,14 +316,17 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 raise fail((section, index, "id"), f"duplicate id {entry.id!r}; ids must be unique")
             seen.add(entry.id)
 
-    for index, driver in enumerate(parsed.drivers):
+    resolved = _resolve_variants(parsed.drivers, fail)
+    for index, driver in enumerate(resolved):
+        assert driver.vendors is not None and driver.module is not None
         for v_index, vendor in enumerate(driver.vendors):
             if vendor not in VENDORS:
                 raise fail(
                     ("drivers", index, "vendors", v_index),
                     f"unknown vendor {vendor!r}; known vendors: {', '.join(VENDORS)}",
                 )
-    for index, driver in enumerate(parsed.drivers):
+    for index, driver in enumerate(resolved):
+        assert driver.module is not None
         if driver.replaces is not None:
             if driver.module == driver.replaces or driver.module.startswith(driver.replaces + "."):
                 raise fail(
@@ -234,8 +344,11 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                 ("drivers", index, "only_binary"),
                 "needs 'distribution': the distribution to install from a wheel only",
             )
-    # A server id's parts must not read as a driver or a Django version in a cell's name (server-driver-django).
+    # A server id's parts must not read as a driver or a Django version in a cell's name (server-driver-django),
+    # nor a driver id's as a server or a Django version: then one server and one driver make up each name.
     other_ids = {d.id: "driver" for d in parsed.drivers} | {d.id: "Django version" for d in parsed.django}
+    driver_parts = {part: d.id for d in parsed.drivers for part in d.id.split("-")}
+    server_parts = {part: s.id for s in parsed.servers for part in s.id.split("-")}
     for index, server in enumerate(parsed.servers):
         for part in server.id.split("-") if "-" in server.id else ():
             if part in other_ids:
@@ -243,6 +356,12 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
                     ("servers", index, "id"),
                     f"{server.id!r} has the part {part!r}, which is a {other_ids[part]} id: its cells' names "
                     "could not be read; choose another word, e.g. 'postgres15-pgbouncer-tx'",
+                )
+            if part in driver_parts:
+                raise fail(
+                    ("servers", index, "id"),
+                    f"{server.id!r} has the part {part!r}, which is part of the driver id {driver_parts[part]!r}: "
+                    "its cells' names could not be read; choose another word",
                 )
         if server.pooler is not None and server.vendor not in POOLER_VENDORS[server.pooler.name]:
             raise fail(
@@ -252,8 +371,38 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
             )
         if server.pooler is not None:
             _check_in_front_of(parsed.servers, index, fail)
+    django_ids = {d.id for d in parsed.django}
+    for index, entry in enumerate(parsed.drivers):
+        for part in entry.id.split("-") if "-" in entry.id else ():
+            if part in django_ids:
+                raise fail(
+                    ("drivers", index, "id"),
+                    f"{entry.id!r} has the part {part!r}, which is a Django version id: its cells' names could "
+                    "not be read; choose another word, e.g. 'psycopg-pool'",
+                )
+            if part in server_parts:
+                raise fail(
+                    ("drivers", index, "id"),
+                    f"{entry.id!r} has the part {part!r}, which is part of the server id {server_parts[part]!r}: "
+                    "its cells' names could not be read; choose another word, e.g. 'psycopg-pool'",
+                )
+    for index, driver in enumerate(resolved):
+        for s_index, glob in enumerate(driver.servers or ()):
+            if not any(fnmatch.fnmatchcase(server.id, glob) for server in parsed.servers):
+                raise fail(
+                    ("drivers", index, "servers", s_index),
+                    f"{glob!r} matches no server of the matrix; name server ids, or globs such as 'postgres1*'",
+                )
+            if not any(
+                fnmatch.fnmatchcase(server.id, glob) and server.vendor in (driver.vendors or ())
+                for server in parsed.servers
+            ):
+                raise fail(
+                    ("drivers", index, "servers", s_index),
+                    f"{glob!r} matches no server of the driver's vendors ({', '.join(driver.vendors or ())})",
+                )
     for index, server in enumerate(parsed.servers):
-        if not any(server.vendor in d.vendors for d in parsed.drivers):
+        if not any(server.vendor in (d.vendors or ()) for d in resolved):
             raise fail(
                 ("servers", index, "vendor"),
                 f"no driver talks to {server.vendor!r}; add a driver listing it under 'vendors'",
@@ -288,20 +437,7 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
         )
         for d in parsed.django
     )
-    drivers = tuple(
-        Driver(
-            id=d.id,
-            name=d.name,
-            engine=d.engine,
-            module=d.module,
-            distribution=d.distribution,
-            requirement=d.requirement,
-            vendors=tuple(d.vendors),
-            replaces=d.replaces,
-            only_binary=d.only_binary,
-        )
-        for d in parsed.drivers
-    )
+    drivers = tuple(_driver(d) for d in resolved)
     servers = tuple(
         Server(
             id=s.id,
@@ -319,6 +455,71 @@ def _build(parsed: _MatrixFile, root: yaml.Node, path: Path) -> Matrix:
         for server, entry in zip(servers, parsed.servers, strict=True)
     )
     return Matrix(path=path, django=django, drivers=drivers, servers=servers)
+
+
+# What a driver entry must have, itself or from the driver it is a variant of.
+_DRIVER_REQUIRED = ("engine", "module", "vendors")
+
+
+def _resolve_variants(
+    entries: list[_DriverEntry], fail: Callable[[tuple[str | int, ...], str], MatrixError]
+) -> list[_DriverEntry]:
+    """Every driver entry whole: a ``variant_of`` another takes each key it leaves out from that one.
+
+    Its ``options`` and ``settings`` are the base's with its own added, so a variant says only what it
+    changes. A base is an entry that is no variant itself: one level, so a chain never has to be followed.
+    """
+    by_id = {entry.id: entry for entry in entries}
+    resolved = []
+    for index, entry in enumerate(entries):
+        if entry.variant_of is not None:
+            base = by_id.get(entry.variant_of)
+            where = ("drivers", index, "variant_of")
+            if base is None:
+                raise fail(where, f"no driver {entry.variant_of!r} in the matrix; name the id of the driver it varies")
+            if base is entry:
+                raise fail(where, f"{entry.id!r} cannot be a variant of itself; name the driver it varies")
+            if base.variant_of is not None:
+                raise fail(
+                    where,
+                    f"{base.id!r} is itself a variant of {base.variant_of!r}; name {base.variant_of!r} instead",
+                )
+            # id and name are every entry's own (both are required).
+            inherited = {key: value for key, value in base if key not in entry.model_fields_set}
+            for merged in ("options", "settings"):
+                if getattr(base, merged) and getattr(entry, merged) is not None:
+                    inherited[merged] = {**getattr(base, merged), **getattr(entry, merged)}
+            entry = entry.model_copy(update={**inherited, "variant_of": entry.variant_of})
+        for key in _DRIVER_REQUIRED:
+            if getattr(entry, key) is None:
+                raise fail(
+                    ("drivers", index, key),
+                    "missing; this key is required (or name the driver this one is a variant of in 'variant_of')",
+                )
+        resolved.append(entry)
+    return resolved
+
+
+def _driver(entry: _DriverEntry) -> Driver:
+    assert entry.engine is not None and entry.module is not None and entry.vendors is not None
+    package = entry.backend
+    return Driver(
+        id=entry.id,
+        name=entry.name,
+        engine=entry.engine,
+        module=entry.module,
+        distribution=entry.distribution,
+        requirement=entry.requirement,
+        vendors=tuple(entry.vendors),
+        replaces=entry.replaces,
+        only_binary=bool(entry.only_binary),
+        options=dict(entry.options or {}),
+        settings=dict(entry.settings or {}),
+        installed_apps=tuple(entry.installed_apps or ()),
+        backend=BackendPackage(package.distribution, package.requirement, package.django) if package else None,
+        variant_of=entry.variant_of,
+        servers=tuple(entry.servers or ()),
+    )
 
 
 def _pooler(entry: _PoolerEntry, servers: dict[str, Server]) -> Pooler:
@@ -372,7 +573,11 @@ def _reject_duplicate_keys(node: yaml.Node, where: str, visited: set[int] | None
 _ALLOWED = {
     "": "django, drivers, servers",
     "django": "id, version, python, requirement, supports, source",
-    "drivers": "id, name, engine, module, distribution, requirement, vendors, replaces, only_binary",
+    "drivers": (
+        "id, name, engine, module, distribution, requirement, vendors, replaces, only_binary, options, settings, "
+        "installed_apps, backend, variant_of, servers"
+    ),
+    "backend": "distribution, requirement, django",
     "servers": "id, vendor, version, image, start_timeout, pooler",
     "pooler": "name, mode, in_front_of, image",
 }
@@ -386,6 +591,8 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
     section = str(loc[0]) if len(loc) > 1 else ""
     if "pooler" in loc[:-1] or (loc[-1:] == ("pooler",) and kind == "model_type"):
         section = "pooler"
+    if section == "drivers" and ("backend" in loc[:-1] or (loc[-1:] == ("backend",) and kind == "model_type")):
+        section = "backend"
     if kind == "extra_forbidden":
         message = f"unknown key; allowed here: {_ALLOWED.get(section, '')}"
     elif kind == "missing":
@@ -398,6 +605,8 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
         message = "must be true or false"
     elif kind in ("list_type", "too_short"):
         message = "must be a non-empty list"
+    elif kind == "dict_type":
+        message = "must be a mapping of names to values, e.g. {pool: true}"
     elif kind == "model_type":
         message = f"must be a mapping with the keys {_ALLOWED.get(section, '')}"
     elif kind == "string_too_long":
@@ -410,6 +619,8 @@ def _describe(error: Any, root: yaml.Node, where: str) -> str:
         message = "ids are lower-case letters and digits, starting with a letter, e.g. 'mariadb1011'"
         if section == "servers":
             message += " (a server's may join such words with '-', e.g. 'postgres15-pgbouncer-tx')"
+        elif section == "drivers":
+            message += " (a driver's may join such words with '-', e.g. 'psycopg-pool')"
     elif kind == "literal_error":
         message = f"{error['input']!r} is not allowed; write one of {error.get('ctx', {}).get('expected', '')}"
     elif kind == "value_error":

@@ -4,10 +4,16 @@ A spec is one or more terms separated by spaces, all of which must hold:
 
 - ``mariadb``, ``mariadb<10.6``, ``mysql>=8.0.11,<8.4``: the server vendor and,
   optionally, a version specifier on the version the server reported;
-- ``+psycopg<3.1``, ``+connector``: the driver (its matrix id) and its version;
+- ``+psycopg<3.1``, ``+connector``: the driver (its matrix id) and its version; a driver entry that is a
+  ``variant_of`` another (``psycopg-pool`` of ``psycopg``) matches its own id and its base's, so a claim
+  made for a driver holds for its variants unless it names one (``+psycopg-pool``);
 - ``django>=5.0``: the Django version;
 - ``@transaction``, ``@session``, ``@statement``: reached through a connection pooler in that pool
   mode (PgBouncer's); ``@direct``: reached directly, through no pooler;
+- ``[pool]``, ``[transaction_mode=immediate]``, ``[!server_side_binding]``: an option the cell's driver entry
+  puts in ``DATABASES["OPTIONS"]`` (the matrix's ``options``): ``[name]`` holds when it is set to anything but
+  false or null, ``[name=value]`` when it is set to that value (compared as text, ignoring case: true and
+  false for booleans), and ``!`` inside the brackets negates either;
 - ``*``: anything.
 
 ``parse_spec`` is the only parser; the matrix (which Django supports which
@@ -18,8 +24,10 @@ it. Version comparison is done by :mod:`packaging.specifiers`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -29,7 +37,9 @@ from harness.backends import BACKENDS
 # The vendors the grammar knows: those with a backend (harness/backends/).
 VENDORS = tuple(BACKENDS)
 
-_TERM = re.compile(r"^(?P<kind>[+@])?(?P<name>\*|[a-z][a-z0-9_]*)(?P<spec>[<>=!~].*)?$")
+_TERM = re.compile(r"^(?P<kind>[+@])?(?P<name>\*|[a-z][a-z0-9_]*(?:-[a-z0-9]+)*)(?P<spec>[<>=!~].*)?$")
+# An option term: "[pool]", "[transaction_mode=immediate]", "[!server_side_binding]".
+_OPTION = re.compile(r"^\[(?P<negated>!)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:=(?P<value>[^\[\]=\s]+))?\]$")
 # The ways a server is reached: directly, or through a pooler in one of its pool modes.
 POOLINGS = ("direct", "transaction", "session", "statement")
 _LEADING_VERSION = re.compile(r"\d+(?:\.\d+)*")
@@ -50,13 +60,19 @@ class Target:
     django_version: Version | None
     # The pool mode of the pooler the server is reached through ("transaction", ...); None: directly.
     pooler: str | None = None
+    # What the cell's driver entry puts in DATABASES["OPTIONS"] ({"pool": True}); not part of the hash.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    # The drivers the cell's driver is a variant of (psycopg for psycopg-pool): "+psycopg" holds for it too.
+    driver_bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # "vendor", "driver", "django", "pooling" or "any"
+    kind: str  # "vendor", "driver", "django", "pooling", "option" or "any"
     name: str
     specifier: SpecifierSet
+    value: str | None = None  # an option term's value, "[name=value]"
+    negated: bool = False  # an option term's "!"
 
     def matches(self, target: Target) -> bool:
         if self.kind == "any":
@@ -64,10 +80,29 @@ class Term:
         if self.kind == "vendor":
             return self.name == target.vendor and _contains(self.specifier, target.server_version)
         if self.kind == "driver":
-            return self.name == target.driver and _contains(self.specifier, target.driver_version)
+            named = self.name == target.driver or self.name in target.driver_bases
+            return named and _contains(self.specifier, target.driver_version)
         if self.kind == "pooling":
             return self.name == (target.pooler or "direct")
+        if self.kind == "option":
+            return self._option_holds(target.options) is not self.negated
         return _contains(self.specifier, target.django_version)
+
+    def _option_holds(self, options: Mapping[str, Any]) -> bool:
+        if self.name not in options:
+            return False
+        value = options[self.name]
+        if self.value is None:
+            # "pool": False is the option turned off, as Django reads it.
+            return value is not None and value is not False
+        return option_text(value).casefold() == self.value.casefold()
+
+
+def option_text(value: Any) -> str:
+    """An option's value as an option term compares it: true and false for booleans, else its text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -100,18 +135,26 @@ def parse_spec(text: str) -> Spec:
     """Parse ``text`` into a :class:`Spec`; raise :class:`SpecError` saying what is wrong."""
     if not isinstance(text, str) or not text.strip():
         raise SpecError(
-            "an empty spec; write e.g. 'mariadb>=10.6', '+psycopg<3.1', 'django>=5.0', '@transaction' or '*'"
+            "an empty spec; write e.g. 'mariadb>=10.6', '+psycopg<3.1', 'django>=5.0', '@transaction', '[pool]' or '*'"
         )
     terms = []
     for word in text.split():
+        if word.startswith("["):
+            terms.append(_option_term(word, text))
+            continue
         match = _TERM.match(word)
         if match is None:
             raise SpecError(
                 f"{word!r} is not a term; write a vendor ({', '.join(VENDORS)}), '+driver' or 'django', "
-                "optionally followed by a version specifier such as '>=8.0.11', or a way of reaching the server "
-                f"({', '.join('@' + p for p in POOLINGS)})"
+                "optionally followed by a version specifier such as '>=8.0.11', a way of reaching the server "
+                f"({', '.join('@' + p for p in POOLINGS)}), or an option in brackets ('[pool]')"
             )
         name = match["name"]
+        if "-" in name and match["kind"] != "+":  # only driver ids join words with '-' (psycopg-pool)
+            raise SpecError(
+                f"{word!r} is not a term; write a vendor ({', '.join(VENDORS)}), '+driver' or 'django', "
+                "optionally followed by a version specifier such as '>=8.0.11'"
+            )
         if match["kind"] == "+" and name == "*":
             raise SpecError(f"'+*' in {text!r}: name a driver, e.g. '+psycopg'")
         if match["kind"] == "@":
@@ -143,6 +186,22 @@ def parse_spec(text: str) -> Spec:
             ) from None
         terms.append(Term(kind=kind, name=name, specifier=specifier))
     return Spec(text=text, terms=tuple(terms))
+
+
+def _option_term(word: str, text: str) -> Term:
+    match = _OPTION.match(word)
+    if match is None:
+        raise SpecError(
+            f"{word!r} in {text!r} is not an option term; write the OPTIONS key in brackets, optionally with a "
+            "value or negated: '[pool]', '[transaction_mode=immediate]', '[!server_side_binding]'"
+        )
+    return Term(
+        kind="option",
+        name=match["name"],
+        specifier=SpecifierSet(),
+        value=match["value"],
+        negated=bool(match["negated"]),
+    )
 
 
 def parse_version(text: str) -> Version:

@@ -325,15 +325,19 @@ def test_select_for_update_in_atomic(
     check.note("lock_wait_bound_seconds", LOCK_WAIT)
 
     def lock_row_one() -> str:
-        # On the thread's own connection: through a pooler, another client.
-        with transaction.atomic():
-            bound = backend.lock_timeout_sql(LOCK_WAIT)
-            if bound:
-                with connection.cursor() as cursor:
-                    cursor.execute(bound)  # in the transaction: on its server connection, whatever the pooler
-            outcome = outcome_of(lambda: list(Lockable.objects.select_for_update(nowait=nowait).filter(pk=1)))
-            transaction.set_rollback(True)
-        return outcome
+        # On the thread's own connection: through a pooler, another client. Its BEGIN is part of what it
+        # observes: SQLite's IMMEDIATE transaction mode waits for the other's lock there (Django 5.1+ docs,
+        # SQLite notes > Transactions behavior).
+        def locked() -> None:
+            with transaction.atomic():
+                bound = backend.lock_timeout_sql(LOCK_WAIT)
+                if bound:
+                    with connection.cursor() as cursor:
+                        cursor.execute(bound)  # in the transaction: on its server connection, whatever the pooler
+                list(Lockable.objects.select_for_update(nowait=nowait).filter(pk=1))
+                transaction.set_rollback(True)
+
+        return outcome_of(locked)
 
     stack = contextlib.ExitStack()
     with check.step("begin a transaction"):

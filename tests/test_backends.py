@@ -87,7 +87,7 @@ def test_what_a_vendor_lacks_is_a_full_sentence(vendor: str) -> None:
                  "session_id": 1, "name": "dbcompat_a_main", "password": "pw", "charset": None, "force": False,
                  "django": DJANGO_52, "test_collations": {}, "version_reported": None, "password_": "",
                  "settings": {}, "named": None, "admin_database": "x", "version": None, "module": "MySQLdb",
-                 "connect": 10.0, "read": 70.0}  # fmt: skip
+                 "connect": 10.0, "read": 70.0, "options": {}}  # fmt: skip
         try:
             method(*[fakes[param.name] for param in arguments])
         except NotApplicable as exc:

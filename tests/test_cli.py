@@ -27,6 +27,11 @@ def test_list_json_for_ci_matrices(capsys: pytest.CaptureFixture[str]) -> None:
     assert [row["id"] for row in rows] == [
         "mariadb1011-mysqlclient-django61",
         "mariadb1011-connector-django61",
+        # Configurations of mysqlclient, and third-party backends over it (matrix.yaml).
+        "mariadb1011-mysqlclient-serializable-django61",
+        "mariadb1011-mysqlclient-initcmd-django61",
+        "mariadb1011-prometheus-mysqlclient-django61",
+        "mariadb1011-dbpool-mysqlclient-django61",
     ]
     assert rows[0]["url_variable"] == "DBCOMPAT_URL_MARIADB1011"
     assert rows[0]["tox_env"] == "django61-mariadb1011-mysqlclient"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from harness import envs
-from harness.envs import EnvPlan, ensure_env
+from harness.envs import EnvPlan, ensure_env, plan_env
 from harness.errors import EXIT_HARNESS_ERROR, EnvironmentBuildError
+from harness.matrix import Matrix, load_matrix
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -84,3 +85,43 @@ def test_a_damaged_environment_is_built_again_and_says_so(tmp_path: Path, capsys
     )
     assert ensure_env(plan("packaging"), environ) == python  # whole again: reused, nothing said
     assert capsys.readouterr().err == ""
+
+
+def test_a_variant_and_a_third_party_backend_each_get_an_environment_of_their_own(matrix: Matrix) -> None:
+    base = plan_env(matrix.cell("postgres15-psycopg-django52"), Path("/src"))
+    pool = plan_env(matrix.cell("postgres15-psycopg-pool-django52"), Path("/src"))
+    wrapper = plan_env(matrix.cell("postgres15-prometheus-psycopg-django52"), Path("/src"))
+    assert (base.name, pool.name, wrapper.name) == (
+        "django52-psycopg",
+        "django52-psycopg-pool",
+        "django52-prometheus-psycopg",
+    )
+    # The pool needs psycopg's pool extra; the wrapper needs its package next to the DB-API driver it uses.
+    assert pool.requirements == ("-e /src", "Django~=5.2.0", "psycopg[binary,pool]>=3.1.12")
+    assert wrapper.requirements == ("-e /src", "Django~=5.2.0", "psycopg[binary]>=3.1.12", "django-prometheus>=2.3")
+    assert len({base.key, pool.key, wrapper.key}) == 3
+    # A variant that changes only OPTIONS installs what its base does, in its own environment.
+    ssb = plan_env(matrix.cell("postgres15-psycopg-ssb-django52"), Path("/src"))
+    assert ssb.name == "django52-psycopg-ssb" and ssb.requirements == base.requirements
+
+
+def test_a_backend_requirement_takes_the_cells_django_release(tmp_path: Path) -> None:
+    path = tmp_path / "cockroach.yaml"
+    path.write_text(
+        "django:\n"
+        '  - {id: django52, version: "5.2", python: "3.11", supports: ["postgresql>=14"], source: "Django 5.2 docs"}\n'
+        "drivers:\n"
+        "  - id: cockroach-psycopg\n"
+        "    name: django-cockroachdb over psycopg 3\n"
+        "    engine: django_cockroachdb\n"
+        "    module: psycopg\n"
+        "    distribution: psycopg\n"
+        '    requirement: "psycopg[binary]>=3.1.12"\n'
+        "    vendors: [cockroachdb]\n"
+        '    backend: {distribution: django-cockroachdb, requirement: "django-cockroachdb~={django}.0"}\n'
+        "servers:\n"
+        '  - {id: cockroach241, vendor: cockroachdb, version: "24.1", image: "cockroachdb/cockroach:v24.1.0"}\n',
+        encoding="utf-8",
+    )
+    cell = load_matrix(path).cell("cockroach241-cockroach-psycopg-django52")
+    assert plan_env(cell, Path("/src")).requirements[-1] == "django-cockroachdb~=5.2.0"

@@ -70,9 +70,113 @@ def test_shipped_drivers(shipped: Matrix) -> None:
         "oracledb": ("oracle",),
         "sqlite3": ("sqlite",),
         "pysqlite3": ("sqlite",),
+        # Configurations: variants of a driver, with OPTIONS.
+        "psycopg-pool": ("postgresql",),
+        "psycopg-ssb": ("postgresql",),
+        "mysqlclient-serializable": ("mysql", "mariadb"),
+        "mysqlclient-initcmd": ("mysql", "mariadb"),
+        "sqlite3-immediate": ("sqlite",),
+        "sqlite3-pragmas": ("sqlite",),
+        # Third-party backends.
+        "prometheus-psycopg": ("postgresql",),
+        "prometheus-mysqlclient": ("mysql", "mariadb"),
+        "prometheus-sqlite3": ("sqlite",),
+        "dbpool-psycopg": ("postgresql",),
+        "dbpool-mysqlclient": ("mysql", "mariadb"),
+        "zdm-psycopg": ("postgresql",),
     }
     assert shipped.driver("sqlite3").distribution is None
     assert shipped.driver("psycopg").engine == "django.db.backends.postgresql"
+
+
+def test_shipped_variants_take_their_base_and_add_options(shipped: Matrix) -> None:
+    pool, base = shipped.driver("psycopg-pool"), shipped.driver("psycopg")
+    assert pool.variant_of == "psycopg"
+    assert (pool.engine, pool.module, pool.distribution) == (base.engine, base.module, base.distribution)
+    assert pool.options == {"pool": True}
+    # The pool needs psycopg's pool extra, in an environment of its own.
+    assert pool.requirement == "psycopg[binary,pool]>=3.1.12"
+    assert shipped.driver("psycopg-ssb").requirement == base.requirement
+    assert shipped.driver("sqlite3-immediate").options == {"transaction_mode": "IMMEDIATE"}
+    assert shipped.driver("mysqlclient-serializable").options == {"isolation_level": "serializable"}
+    assert shipped.driver("mysqlclient-initcmd").options == {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+    assert base.options == {} and base.variant_of is None
+
+
+def test_shipped_third_party_backends(shipped: Matrix) -> None:
+    engines = {d.id: (d.engine, d.module, d.backend.distribution if d.backend else None) for d in shipped.drivers}
+    assert engines["prometheus-psycopg"] == ("django_prometheus.db.backends.postgresql", "psycopg", "django-prometheus")
+    assert engines["prometheus-mysqlclient"] == ("django_prometheus.db.backends.mysql", "MySQLdb", "django-prometheus")
+    assert engines["prometheus-sqlite3"] == ("django_prometheus.db.backends.sqlite3", "sqlite3", "django-prometheus")
+    assert engines["dbpool-psycopg"] == ("dj_db_conn_pool.backends.postgresql", "psycopg", "django-db-connection-pool")
+    assert engines["dbpool-mysqlclient"] == ("dj_db_conn_pool.backends.mysql", "MySQLdb", "django-db-connection-pool")
+    assert engines["zdm-psycopg"] == (
+        "django_zero_downtime_migrations.backends.postgres",
+        "psycopg",
+        "django-pg-zero-downtime-migrations",
+    )
+    # django-db-connection-pool reads its pool's size from the DATABASES entry itself.
+    assert shipped.driver("dbpool-psycopg").settings == {"POOL_OPTIONS": {"POOL_SIZE": 2, "MAX_OVERFLOW": 4}}
+    django52 = shipped.django_release("django52")
+    assert shipped.driver("prometheus-psycopg").requirements(django52) == (
+        "psycopg[binary]>=3.1.12",
+        "django-prometheus>=2.3",
+    )
+
+
+def test_a_variant_of_an_option_its_django_lacks_is_not_applicable(shipped: Matrix) -> None:
+    # Django 5.1's docs add "pool" (PostgreSQL notes > Connection pool): a Django 4.2 cell would run without one.
+    reason = shipped.cell("postgres15-psycopg-pool-django42").not_applicable
+    assert reason is not None
+    assert reason.startswith("Django 4.2 has no 'pool' option for PostgreSQL: the docs add it in Django 5.1")
+    assert "PostgreSQL notes > Connection pool" in reason
+    assert shipped.cell("postgres15-psycopg-pool-django52").not_applicable is None
+    for option in ("sqlite3-immediate", "sqlite3-pragmas"):
+        assert "added" not in (shipped.cell(f"sqlite-{option}-django42").not_applicable or "added")
+        assert shipped.cell(f"sqlite-{option}-django52").not_applicable is None
+    # server_side_binding is in every Django the matrix lists (4.2 added it).
+    assert all(c.not_applicable is None for c in shipped.cells if c.driver.id == "psycopg-ssb")
+    # The plain drivers are never refused so.
+    assert all(c.not_applicable is None for c in shipped.cells if c.driver.variant_of is None)
+
+
+def test_a_third_party_backend_outside_the_djangos_it_supports_is_not_applicable(shipped: Matrix) -> None:
+    reason = shipped.cell("postgres15-prometheus-psycopg-django61").not_applicable
+    assert reason == (
+        "django-prometheus supports Django >=4.2,!=5.0.*,<6.1 (its package metadata, as the matrix's driver "
+        "prometheus-psycopg says), not Django 6.1."
+    )
+    assert shipped.cell("postgres15-prometheus-psycopg-django60").not_applicable is None
+
+
+def test_variants_and_third_party_backends_run_against_their_servers_only(shipped: Matrix) -> None:
+    servers = {c.server.id for c in shipped.cells if c.driver.id == "psycopg-pool"}
+    assert servers == {"postgres15", "postgres18", "postgres15-pgbouncer-tx"}
+    with pytest.raises(UsageError, match=r"driver 'psycopg-pool' is run against .* only, not 'postgres16'"):
+        shipped.cell("postgres16-psycopg-pool-django52")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "postgres15-psycopg-pool-django52",
+        "django52-postgres15-psycopg-pool",
+        "pool-postgres15-psycopg-django52",
+        "postgres15-pgbouncer-tx-psycopg-pool-django52",
+    ],
+)
+def test_a_cell_of_a_driver_whose_id_has_parts(shipped: Matrix, name: str) -> None:
+    cell = shipped.cell(name)
+    assert cell.driver.id == "psycopg-pool"
+    assert cell.server.id == ("postgres15-pgbouncer-tx" if "pgbouncer" in name else "postgres15")
+    # The base driver's cell is still found by its own name.
+    assert shipped.cell(name.replace("-pool", "").replace("pool-", "")).driver.id == "psycopg"
+
+
+def test_a_cell_with_options_survives_its_json(shipped: Matrix) -> None:
+    for name in ("postgres15-psycopg-pool-django52", "postgres15-dbpool-psycopg-django52"):
+        cell = shipped.cell(name)
+        assert Cell.from_json(cell.to_json()) == cell
 
 
 def test_shipped_servers(shipped: Matrix) -> None:
@@ -220,8 +324,10 @@ def test_shipped_cells(shipped: Matrix) -> None:
     assert "oracle23-oracledb-django42" in ids
     assert "postgres15-mysqlclient-django52" not in ids
     assert "mysql80-psycopg-django52" not in ids
-    # sqlite 2 + mysql 4x2 + mariadb 4x2 + postgres (5 + 2 through PgBouncer)x2 + oracle 1 = 33 server/driver pairs.
-    assert len(ids) == len(shipped.cells) == 33 * 4
+    # sqlite 2 + mysql 4x2 + mariadb 4x2 + postgres (5 + 2 through PgBouncer)x2 + oracle 1 = 33 server/driver pairs,
+    # and the configurations and third-party backends on their few servers each: sqlite 3, PostgreSQL 2 x 2
+    # variants + 1 through PgBouncer x 2, + 2 x 3 backends, MySQL and MariaDB 2 x 2 variants + 2 x 2 backends.
+    assert len(ids) == len(shipped.cells) == (33 + 3 + 6 + 6 + 4 + 4) * 4
     for cell in shipped.cells:
         assert cell.server.vendor in cell.driver.vendors, cell.id
 
@@ -232,11 +338,20 @@ def test_cells_only_pair_drivers_with_their_vendors(shipped: Matrix) -> None:
         (server.id, driver.id)
         for server in shipped.servers
         for driver in shipped.drivers
-        if server.vendor in driver.vendors
+        if server.vendor in driver.vendors and (not driver.servers or server.id in driver.servers)
     }
     assert pairs == expected
-    assert {d for s, d in pairs if s == "postgres15"} == {"psycopg", "psycopg2"}
+    assert {d for s, d in pairs if s == "postgres16"} == {"psycopg", "psycopg2"}
     assert {d for s, d in pairs if s == "mariadb106"} == {"mysqlclient", "connector"}
+    assert {d for s, d in pairs if s == "postgres15"} == {
+        "psycopg",
+        "psycopg2",
+        "psycopg-pool",
+        "psycopg-ssb",
+        "prometheus-psycopg",
+        "dbpool-psycopg",
+        "zdm-psycopg",
+    }
 
 
 def test_cell_env_name(shipped: Matrix) -> None:
@@ -599,6 +714,36 @@ def pooled(version: str = "15", in_front_of: str = "postgres15", extra: str = ""
     )
 
 
+def variant(extra: str, base: str = "mysqlclient") -> str:
+    """VALID with, from line 18, a driver entry that is a variant of ``base``, ``extra`` from line 21."""
+    entry = f"  - id: mysqlclient-fast\n    name: mysqlclient, fast\n    variant_of: {base}\n{extra}"
+    return changed("servers:\n", entry + "servers:\n")
+
+
+def test_a_variant_takes_what_it_leaves_out_from_its_base(tmp_path: Path) -> None:
+    path = tmp_path / "variant.yaml"
+    extra = (
+        "    options: {isolation_level: serializable}\n"
+        "    settings: {CONN_MAX_AGE: 0}\n"
+        "    servers: ['mysql*']\n"
+        "    backend: {distribution: b, requirement: 'b~={django}.0', django: '>=5.0'}\n"
+    )
+    path.write_text(variant(extra), encoding="utf-8")
+    matrix = load_matrix(path)
+    fast, base = matrix.driver("mysqlclient-fast"), matrix.driver("mysqlclient")
+    assert (fast.engine, fast.module, fast.vendors) == (base.engine, base.module, base.vendors)
+    assert (fast.options, fast.settings, fast.servers) == (
+        {"isolation_level": "serializable"},
+        {"CONN_MAX_AGE": 0},
+        ("mysql*",),
+    )
+    assert fast.requirements(matrix.django[0]) == ("b~=4.2.0",)
+    assert [c.id for c in matrix.cells if c.driver is fast] == ["mysql80-mysqlclient-fast-django42"]
+    assert matrix.cell("mysql80-mysqlclient-fast-django42").not_applicable == (
+        "b supports Django >=5.0 (its package metadata, as the matrix's driver mysqlclient-fast says), not Django 4.2."
+    )
+
+
 def test_a_pooler_is_in_front_of_the_matrix_own_server(tmp_path: Path) -> None:
     path = tmp_path / "pooled.yaml"
     path.write_text(pooled(), encoding="utf-8")
@@ -651,9 +796,9 @@ BAD = {
         changed('    python: "3.11"\n', '    python: "3.x"\n'), 4, ("django[0].python", "is not a version")
     ),
     "unknown-server-vendor": Bad(
-        changed("    vendor: mysql\n", "    vendor: mssql\n"),
+        changed("    vendor: mysql\n", "    vendor: db2\n"),
         22,
-        ("servers[1].vendor", "unknown vendor 'mssql'", "known vendors"),
+        ("servers[1].vendor", "unknown vendor 'db2'", "known vendors"),
     ),
     "unknown-driver-vendor": Bad(
         changed("    vendors: [mysql, mariadb]\n", "    vendors: [mysql, mariadb, db2]\n"),
@@ -737,6 +882,89 @@ BAD = {
         changed("  - id: mysql80\n", "  - id: mysql80-\n"),
         21,
         ("servers[1].id", "lower-case letters and digits", "join such words with '-'"),
+    ),
+    "driver-option-key": Bad(
+        variant("    options: {'no such key': 1}\n"), 21, ("drivers[2].options", "is not an OPTIONS key")
+    ),
+    "driver-option-date": Bad(
+        variant("    options: {since: 2024-01-01}\n"), 21, ("drivers[2].options", "since: datetime.date", "a string")
+    ),
+    "driver-options-not-a-mapping": Bad(
+        variant("    options: pool\n"), 21, ("drivers[2].options", "must be a mapping of names to values")
+    ),
+    "driver-settings-reserved": Bad(
+        variant("    settings: {HOST: db.example}\n"), 21, ("drivers[2].settings", "'HOST' is set by the cell itself")
+    ),
+    "driver-settings-options": Bad(
+        variant("    settings: {OPTIONS: {pool: true}}\n"), 21, ("drivers[2].settings", "put OPTIONS under 'options'")
+    ),
+    "driver-settings-lower-case": Bad(
+        variant("    settings: {pool_options: {}}\n"), 21, ("drivers[2].settings", "in capitals", "'POOL_OPTIONS'")
+    ),
+    "driver-installed-app": Bad(
+        variant("    installed_apps: ['not a module']\n"), 21, ("drivers[2].installed_apps", "not an app's module")
+    ),
+    "variant-of-unknown-driver": Bad(
+        variant("", base="psycopg"), 20, ("drivers[2].variant_of", "no driver 'psycopg' in the matrix")
+    ),
+    "variant-of-itself": Bad(
+        variant("", base="mysqlclient-fast"), 20, ("drivers[2].variant_of", "cannot be a variant of itself")
+    ),
+    "variant-of-a-variant": Bad(
+        variant("    servers: [mysql80]\n  - {id: mysqlclient-faster, name: faster, variant_of: mysqlclient-fast}\n"),
+        22,
+        ("drivers[3].variant_of", "'mysqlclient-fast' is itself a variant of 'mysqlclient'", "name 'mysqlclient'"),
+    ),
+    "driver-without-engine-or-variant": Bad(
+        changed("servers:\n", "  - {id: other, name: other, module: other, vendors: [mysql]}\nservers:\n"),
+        18,
+        ("drivers[2].engine: missing", "'variant_of'"),
+    ),
+    "driver-id-part-is-a-server-part": Bad(
+        changed("servers:\n", "  - {id: mysqlclient-mysql80, name: x, variant_of: mysqlclient}\nservers:\n"),
+        18,
+        ("drivers[2].id", "the part 'mysql80', which is part of the server id 'mysql80'"),
+    ),
+    "driver-id-part-is-a-django-version": Bad(
+        changed("servers:\n", "  - {id: mysqlclient-django42, name: x, variant_of: mysqlclient}\nservers:\n"),
+        18,
+        ("drivers[2].id", "the part 'django42', which is a Django version id"),
+    ),
+    "driver-id-with-trailing-dash": Bad(
+        changed("  - id: sqlite3\n", "  - id: sqlite3-\n"),
+        13,
+        ("drivers[1].id", "lower-case letters", "a driver's may join such words with '-', e.g. 'psycopg-pool'"),
+    ),
+    "driver-servers-unknown": Bad(
+        variant("    servers: [mysql99]\n"), 21, ("drivers[2].servers[0]", "'mysql99' matches no server of the matrix")
+    ),
+    "driver-servers-other-vendor": Bad(
+        variant("    servers: [sqlite]\n"),
+        21,
+        ("drivers[2].servers[0]", "'sqlite' matches no server of the driver's vendors (mysql, mariadb)"),
+    ),
+    "backend-placeholder": Bad(
+        variant("    backend: {distribution: b, requirement: 'b~={version}.0'}\n"),
+        21,
+        ("drivers[2].backend.requirement", "the only placeholder", "{django}"),
+    ),
+    "backend-requirement-not-pep508": Bad(
+        variant("    backend: {distribution: b, requirement: '-r reqs.txt'}\n"),
+        21,
+        ("drivers[2].backend.requirement", "not a PEP 508 requirement"),
+    ),
+    "backend-bad-django-specifier": Bad(
+        variant("    backend: {distribution: b, requirement: b, django: five}\n"),
+        21,
+        ("drivers[2].backend.django", "'five' is not a version specifier", "'>=4.2,<6.1'"),
+    ),
+    "backend-unknown-key": Bad(
+        variant("    backend: {distribution: b, requirement: b, url: 'https://example.com'}\n"),
+        21,
+        ("drivers[2].backend.url: unknown key", "allowed here: distribution, requirement, django"),
+    ),
+    "backend-without-requirement": Bad(
+        variant("    backend: {distribution: b}\n"), 21, ("drivers[2].backend.requirement: missing",)
     ),
     "server-without-image": Bad(changed('    image: "mysql:8.0"\n', ""), 21, ("servers[1]", "needs 'image'")),
     "server-without-version": Bad(changed('    version: "8.0"\n', ""), 21, ("servers[1]", "needs 'version'")),

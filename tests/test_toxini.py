@@ -71,3 +71,47 @@ def test_tox_resolves_a_django_factor_env() -> None:
     assert "psycopg2-binary" in config["deps"]
     assert "psycopg[binary]" not in config["deps"]
     assert config["base_python"] == "python3.11"
+
+
+def test_tox_resolves_a_variant_env_with_its_own_requirement() -> None:
+    config = tox_config("django52-postgres15-psycopg-pool", "deps", "commands")
+    assert "psycopg[binary,pool]>=3.1.12" in config["deps"]
+    assert "Django~=5.2.0" in config["deps"]
+    assert "--dbcompat-cell=django52-postgres15-psycopg-pool" in config["commands"]
+    # The plain driver's env does not get the variant's requirement.
+    assert "pool" not in tox_config("django52-postgres15-psycopg", "deps")["deps"]
+
+
+def test_tox_resolves_a_third_party_backend_env_to_a_django_it_supports() -> None:
+    # django-prometheus supports Django <6.1 (its metadata): the default env is the newest Django it supports.
+    config = tox_config("postgres15-prometheus-psycopg", "deps", "base_python")
+    assert "django-prometheus>=2.3" in config["deps"]
+    assert "psycopg[binary]>=3.1.12" in config["deps"]
+    assert "Django~=6.0.0" in config["deps"]
+    assert "django-db-connection-pool" not in config["deps"]
+
+
+def test_a_backend_requirement_naming_the_django_release_gets_one_line_per_version(tmp_path: Path) -> None:
+    from harness.matrix import load_matrix
+
+    path = tmp_path / "matrix.yaml"
+    text = (ROOT / "matrix.yaml").read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "servers:\n",
+            "  - id: cockroach-psycopg\n"
+            "    name: django-cockroachdb over psycopg 3\n"
+            "    variant_of: psycopg\n"
+            "    engine: django_cockroachdb\n"
+            "    vendors: [cockroachdb]\n"
+            '    backend: {distribution: django-cockroachdb, requirement: "django-cockroachdb~={django}.0"}\n'
+            "servers:\n",
+            1,
+        )
+        + '  - {id: cockroach241, vendor: cockroachdb, version: "24.1", image: "cockroachdb/cockroach:v24.1.0"}\n',
+        encoding="utf-8",
+    )
+    rendered = render_tox_ini(load_matrix(path))
+    assert "    django42-cockroach-psycopg: django-cockroachdb~=4.2.0\n" in rendered
+    assert "    django61-cockroach-psycopg: django-cockroachdb~=6.1.0\n" in rendered
+    assert "[testenv:cockroach241-cockroach-psycopg]" in rendered

@@ -23,6 +23,8 @@ def target(
     driver_version: str | None = "2.2.4",
     django: str | None = "5.2.19",
     pooler: str | None = None,
+    options: dict[str, object] | None = None,
+    bases: tuple[str, ...] = (),
 ) -> Target:
     return Target(
         vendor=vendor,
@@ -31,6 +33,8 @@ def target(
         driver_version=Version(driver_version) if driver_version is not None else None,
         django_version=Version(django) if django is not None else None,
         pooler=pooler,
+        options=options or {},
+        driver_bases=bases,
     )
 
 
@@ -209,6 +213,86 @@ def test_pooling_takes_no_specifier(text: str) -> None:
         parse_spec(text)
 
 
+# -- option terms ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "options", "expected"),
+    [
+        ("[pool]", {"pool": True}, True),
+        ("[pool]", {"pool": {"min_size": 2}}, True),
+        ("[pool]", {}, False),
+        # An option set to false or null is off, as Django reads it.
+        ("[pool]", {"pool": False}, False),
+        ("[pool]", {"pool": None}, False),
+        ("[!pool]", {}, True),
+        ("[!pool]", {"pool": True}, False),
+        ("[!pool]", {"pool": False}, True),
+        ("[transaction_mode=IMMEDIATE]", {"transaction_mode": "IMMEDIATE"}, True),
+        # Values are compared as text, ignoring case: SQLite's modes and MySQL's levels are keywords.
+        ("[transaction_mode=immediate]", {"transaction_mode": "IMMEDIATE"}, True),
+        ("[transaction_mode=immediate]", {"transaction_mode": "EXCLUSIVE"}, False),
+        ("[transaction_mode=immediate]", {}, False),
+        ("[!transaction_mode=immediate]", {}, True),
+        ("[!transaction_mode=immediate]", {"transaction_mode": "EXCLUSIVE"}, True),
+        ("[server_side_binding=true]", {"server_side_binding": True}, True),
+        ("[server_side_binding=false]", {"server_side_binding": False}, True),
+        ("[server_side_binding=true]", {"server_side_binding": "true"}, True),
+        ("[timeout=20]", {"timeout": 20}, True),
+    ],
+)
+def test_option_term(spec: str, options: dict[str, object], expected: bool) -> None:
+    parsed = parse_spec(spec)
+    assert [t.kind for t in parsed.terms] == ["option"]
+    assert parsed.matches(target(options=options)) is expected
+
+
+def test_option_term_in_a_conjunction_with_its_vendor() -> None:
+    spec = parse_spec("postgresql [pool] django>=5.1")
+    assert [t.kind for t in spec.terms] == ["vendor", "option", "django"]
+    assert spec.vendors == frozenset({"postgresql"})
+    pooled = target(vendor="postgresql", server="15.20", driver="psycopg-pool", options={"pool": True})
+    assert spec.matches(pooled) is True
+    assert spec.matches(target(vendor="postgresql", server="15.20", driver="psycopg")) is False
+    assert spec.matches(target(vendor="mysql", options={"pool": True})) is False
+
+
+def test_a_target_without_options_has_none() -> None:
+    plain = Target("sqlite", Version("3.46"), "sqlite3", None, Version("5.2"))
+    assert plain.options == {} and plain.driver_bases == ()
+    assert parse_spec("[!transaction_mode]").matches(plain) is True
+    assert parse_spec("[transaction_mode]").matches(plain) is False
+
+
+@pytest.mark.parametrize(
+    "text", ["[]", "[pool", "pool]", "[!]", "[pool=]", "[po ol]", "[pool=a=b]", "[1pool]", "[pool]>=1", "[[pool]]"]
+)
+def test_malformed_option_term(text: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text)
+    assert "option term" in str(raised.value) or "is not a term" in str(raised.value), raised.value
+
+
+def test_a_variant_matches_its_own_driver_term_and_its_bases() -> None:
+    variant = target(
+        vendor="postgresql", server="15.20", driver="psycopg-pool", driver_version="3.2.3", bases=("psycopg",)
+    )
+    assert parse_spec("+psycopg-pool").matches(variant) is True
+    # A claim made for psycopg holds for its variants too...
+    assert parse_spec("+psycopg").matches(variant) is True
+    assert parse_spec("+psycopg<3.1").matches(variant) is False  # with the driver's version
+    assert parse_spec("+psycopg>=3.2").matches(variant) is True
+    # ...but one made for the variant does not hold for psycopg.
+    assert parse_spec("+psycopg-pool").matches(target(vendor="postgresql", driver="psycopg")) is False
+    assert parse_spec("+psycopg2").matches(variant) is False
+
+
+@pytest.mark.parametrize("text", ["maria-db", "postgresql-15", "django-5", "@session-mode"])
+def test_only_a_driver_id_joins_words_with_a_dash(text: str) -> None:
+    with pytest.raises(SpecError):
+        parse_spec(text)
+
+
 # -- conjunctions ----------------------------------------------------------------------
 
 
@@ -249,7 +333,8 @@ def test_empty_spec(text: str) -> None:
 def test_unknown_vendor(text: str) -> None:
     with pytest.raises(SpecError, match="unknown vendor") as raised:
         parse_spec(text)
-    assert "known vendors: sqlite, postgresql, mysql, mariadb, oracle" in str(raised.value)
+    known = "known vendors: sqlite, postgresql, mysql, mariadb, oracle, cockroachdb, tidb, sqlserver"
+    assert known in str(raised.value)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,20 @@ class ContainerRecipe:
     user: str
     dbname: str
     # The class's keyword arguments, given the password of this start.
-    kwargs: dict[str, str | None] = field(default_factory=dict)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    # What the server logs once it is ready, for a class whose own readiness wait cannot be bounded here.
+    ready_log: str | None = None
+    # The password the server is started with when it is not the one given: a server whose image sets none
+    # (TiDB's root has none), or that refuses a weak one (SQL Server's SA).
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class DjangoOption:
+    """An OPTIONS key of Django's backend for a vendor, and the Django release whose docs add it."""
+
+    since: str  # "5.1"
+    section: str  # where in ref/databases: "PostgreSQL notes > Connection pool"
 
 
 class Backend:
@@ -44,6 +57,10 @@ class Backend:
     version_sql: ClassVar[str]
     # The server settings that change behaviour, each with the SQL that reads it.
     settings_sql: ClassVar[dict[str, str]] = {}
+    # The OPTIONS Django's backend for this vendor added in a release the matrix may still run (from the
+    # docs' "versionadded" and release notes): a cell whose Django predates one its driver sets is not
+    # applicable. Options not listed (libpq's, MySQLdb's, a third-party backend's) are passed on as they are.
+    django_options: ClassVar[dict[str, DjangoOption]] = {}
 
     def _nothing(self, what: str) -> NotApplicable:
         return NotApplicable(f"{self.display_name} offers nothing for {what}.")
@@ -53,6 +70,12 @@ class Backend:
     def reported_vendor(self, version_reported: str | None) -> str:
         """The vendor the server's own version string names (a MySQL URL may reach MariaDB)."""
         return self.vendor
+
+    def server_version(self, version_reported: str | None) -> Version | None:
+        """The vendor's release in the version string the server reports (claims are matched against it)."""
+        from harness.versions import leading_version
+
+        return leading_version(version_reported) if version_reported else None
 
     def container(self, password: str) -> ContainerRecipe:
         raise NotApplicable(f"{self.display_name} has no container recipe.")
@@ -86,6 +109,11 @@ class Backend:
     def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:
         """Django OPTIONS bounding a connection of driver ``module``: connecting, and each read where it can."""
         return {}
+
+    def bounded_options(self, options: dict[str, Any], connect: float) -> dict[str, Any]:
+        """A driver entry's OPTIONS with the waits in them bounded as every connection's are (a pool's wait for
+        a connection); the configuration is otherwise the matrix's."""
+        return options
 
     def abandon(self, wrapper: Any) -> None:
         """Give up a connection whose statement neither finished nor answered its cancel: shut its socket,

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from packaging.version import Version
 
-from harness.backends.base import Backend, ContainerRecipe
+from harness.backends.base import Backend, ContainerRecipe, DjangoOption
 
 _SETTINGS = {
     "sql_mode": "SELECT @@GLOBAL.sql_mode",
@@ -37,10 +37,15 @@ class MySQL(Backend):
     url_schemes: ClassVar[tuple[str, ...]] = ("mysql",)
     version_sql = "SELECT VERSION()"
     settings_sql = _SETTINGS
+    # Django 1.11 release notes: "Added MySQL support for the 'isolation_level' option". init_command is
+    # MySQLdb's own connection argument, which Django has always passed on.
+    django_options = {"isolation_level": DjangoOption("1.11", "MySQL notes > Isolation level")}
 
     def reported_vendor(self, version_reported: str | None) -> str:
         if version_reported:
-            return "mariadb" if "mariadb" in version_reported.lower() else "mysql"
+            said = version_reported.lower()
+            # TiDB answers VERSION() with the MySQL release it is compatible with, then its own.
+            return "mariadb" if "mariadb" in said else "tidb" if "-tidb-" in said else "mysql"
         return self.vendor
 
     def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:

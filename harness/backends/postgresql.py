@@ -8,7 +8,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from harness.backends.base import Backend, ContainerRecipe
+from harness.backends.base import Backend, ContainerRecipe, DjangoOption
 
 
 class PostgreSQL(Backend):
@@ -27,11 +27,28 @@ class PostgreSQL(Backend):
         "TimeZone": "SHOW TimeZone",
         "default_transaction_isolation": "SHOW default_transaction_isolation",
     }
+    django_options = {
+        # Django 5.1 release notes: '"pool" option is now supported in OPTIONS on PostgreSQL'.
+        "pool": DjangoOption("5.1", "PostgreSQL notes > Connection pool"),
+        # Django 4.2 release notes: 'The new "server_side_binding" option'; "versionadded:: 4.2" in 4.2's docs.
+        "server_side_binding": DjangoOption("4.2", "PostgreSQL notes > Server-side parameters binding"),
+        "assume_role": DjangoOption("4.2", "PostgreSQL notes > Role"),
+    }
 
     def timeout_options(self, module: str, connect: float, read: float) -> dict[str, Any]:
         # libpq's connect_timeout (whole seconds, at least 2) covers the handshake too; libpq has no read
         # timeout, so a statement on a server that stopped answering is ended by abandon().
         return {"connect_timeout": max(2, round(connect))}
+
+    def bounded_options(self, options: dict[str, Any], connect: float) -> dict[str, Any]:
+        # Django hands a "pool" dict to psycopg_pool's ConnectionPool, whose getconn() waits 30 s by default for
+        # a connection (retrying a server that refuses meanwhile): the connect timeout bounds it instead.
+        pool = options.get("pool")
+        if not pool:
+            return options
+        settings = {} if pool is True else dict(pool)
+        settings.setdefault("timeout", connect)
+        return {**options, "pool": settings}
 
     def cancel(self, wrapper: Any) -> None:
         raw = wrapper.connection

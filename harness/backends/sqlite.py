@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.backends.base import Backend
+from harness.backends.base import Backend, DjangoOption
 from harness.checks import NotApplicable
 
 IN_PROCESS = "SQLite runs in-process: no server can close the connection."
@@ -56,6 +56,12 @@ class SQLite(Backend):
         "sqlite_version": "SELECT sqlite_version()",
         "json": "SELECT json('{}') IS NOT NULL",
         **compile_options_sql(),
+    }
+    django_options = {
+        # Django 5.1 release notes: the "init_command" and "transaction_mode" options are now supported on
+        # SQLite; both sections carry "versionadded:: 5.1".
+        "transaction_mode": DjangoOption("5.1", "SQLite notes > Transactions behavior"),
+        "init_command": DjangoOption("5.1", "SQLite notes > Setting pragma options"),
     }
 
     def cancel(self, wrapper: Any) -> None:

@@ -7,8 +7,10 @@ one the harness drops), and only the throwaway databases this process created ar
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
+import itertools
 import sys
 from types import ModuleType
 from typing import Any
@@ -20,19 +22,60 @@ from harness.servers import ProvidedServer
 from harness.servers.throwaway import Throwaway, create_statements
 
 
-def admin_connection(backend: Backend, provided: ProvidedServer) -> Any:
-    """A connection as the URL's own user, to the database the URL names; the caller closes it."""
+def cell_database(cell: Cell, provided: ProvidedServer, name: str, connect: float, read: float) -> dict[str, Any]:
+    """The cell's ``DATABASES["default"]``: its ENGINE, its throwaway database ``name``, the server provided, and
+    what the matrix's driver entry adds (OPTIONS, other keys), every connection bounded (``connect`` seconds to
+    connect, ``read`` for each read where the driver can)."""
+    from harness.backends import backend_for
+
+    backend = backend_for(cell.server.vendor)
+    driver = cell.driver
+    database: dict[str, Any] = {
+        "ENGINE": driver.engine,
+        "NAME": name,
+        **provided.settings,
+        "TEST": {"NAME": name},
+        # What a third-party backend reads from the entry itself (POOL_OPTIONS); the matrix keeps the keys
+        # above out of it.
+        **copy.deepcopy(dict(driver.settings)),
+    }
+    # Every connection the harness opens is bounded: connecting (a silent port, a stopped server) and,
+    # where the driver can, each read, which outlasts the check timeout so that cancelling comes first.
+    bounds = backend.timeout_options(driver.module, connect, read)
+    # The driver entry's options last: they are the configuration the cell is about ({"pool": True}).
+    options = backend.bounded_options(copy.deepcopy(dict(driver.options)), connect)
+    database["OPTIONS"] = {**bounds, **provided.settings.get("OPTIONS", {}), **options}
+    return database
+
+
+def admin_connection(backend: Backend, provided: ProvidedServer, driver: Driver | None = None) -> Any:
+    """A connection as the URL's own user, to the database the URL names; the caller closes it.
+
+    Without what ``driver``'s matrix entry adds to the cell's settings (a pool, server-side binding): it
+    only creates and drops databases and asks the server what it is, and a pool of its own would keep
+    connections open after it is closed.
+    """
     credentials = {k: v for k, v in provided.settings.items() if k in ("USER", "PASSWORD")}
     return django_connection(
-        "dbcompat_admin", NAME=backend.admin_database(provided.settings, provided.admin_name), **credentials
+        "dbcompat_admin",
+        without=driver,
+        numbered=False,  # always the same settings: a backend's pool of them may be reused
+        NAME=backend.admin_database(provided.settings, provided.admin_name),
+        **credentials,
     )
 
 
 def create_database(
-    backend: Backend, provided: ProvidedServer, throwaway: Throwaway, name: str, password: str, charset: str | None
+    backend: Backend,
+    provided: ProvidedServer,
+    throwaway: Throwaway,
+    name: str,
+    password: str,
+    charset: str | None,
+    driver: Driver | None = None,
 ) -> None:
     statements = create_statements(backend, name, password, charset)
-    admin = admin_connection(backend, provided)
+    admin = admin_connection(backend, provided, driver)
     try:
         with backend.admin_cursor(admin) as cursor:
             for statement in statements:
@@ -42,12 +85,21 @@ def create_database(
         admin.close()
 
 
-def drop_database(backend: Backend, provided: ProvidedServer, throwaway: Throwaway, name: str, force: bool) -> None:
+def drop_database(
+    backend: Backend,
+    provided: ProvidedServer,
+    throwaway: Throwaway,
+    name: str,
+    force: bool,
+    driver: Driver | None = None,
+) -> None:
     """Drop a throwaway database this process created; ``force`` ends other sessions still in it."""
     from django.db import connections
 
     connections.close_all()
-    admin = admin_connection(backend, provided)
+    for wrapper in connections.all(initialized_only=True):
+        close_pool(wrapper)  # a pool keeps its connections to the database open after close_all()
+    admin = admin_connection(backend, provided, driver)
     try:
         with backend.admin_cursor(admin) as cursor:
             for statement in throwaway.drop_statements(backend, name, force=force):
@@ -57,18 +109,59 @@ def drop_database(backend: Backend, provided: ProvidedServer, throwaway: Throwaw
         admin.close()
 
 
-def django_connection(alias: str, **overrides: Any) -> Any:
+# Each connection made here gets an alias of its own: pools are kept per alias (Django's for "pool": True,
+# django-db-connection-pool's), and one made for a check with some OPTIONS must not be handed to a later
+# check's connection of the same name with other OPTIONS.
+_SERIAL = itertools.count(1)
+
+
+def django_connection(alias: str, without: Driver | None = None, numbered: bool = True, **overrides: Any) -> Any:
     """A new Django connection to what ``default`` points at, some settings changed (OPTIONS merged).
 
-    Outside Django's registry: the caller closes it.
+    Outside Django's registry: the caller closes it, which closes its pool too when it has one. ``without``:
+    a driver whose matrix entry's options and settings are left out (the settings as the cell has them
+    otherwise). ``numbered``: the alias gets a number of its own (see _SERIAL).
     """
     from django.db import connections
     from django.db.utils import load_backend
 
     settings_dict = copy.deepcopy(connections["default"].settings_dict)
     options = {**settings_dict.get("OPTIONS", {}), **overrides.pop("OPTIONS", {})}
+    if without is not None:
+        options = {key: value for key, value in options.items() if key not in without.options}
+        for key in without.settings:
+            settings_dict.pop(key, None)
     settings_dict.update(overrides, OPTIONS=options)
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=alias)
+    own = f"{alias}_n{next(_SERIAL)}" if numbered else alias
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=own)
+    if options.get("pool"):
+        _close_pool_on_close(wrapper)
+    return wrapper
+
+
+def close_pool(wrapper: Any) -> None:
+    """Close the connection pool of a Django connection, if it has one (Django 5.1+'s PostgreSQL "pool")."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    closing = getattr(wrapper, "close_pool", None)
+    if callable(closing):
+        # A connection whose pool could never be made (a pool with CONN_MAX_AGE, which Django refuses) raises
+        # the same refusal again here: it has no pool to close.
+        with contextlib.suppress(ImproperlyConfigured):
+            closing()
+
+
+def _close_pool_on_close(wrapper: Any) -> None:
+    # Closing a pooled connection gives it back to its pool; this connection's pool has no other user.
+    plain_close = wrapper.close
+
+    def close() -> None:
+        try:
+            plain_close()
+        finally:
+            close_pool(wrapper)
+
+    wrapper.close = close
 
 
 def read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
@@ -94,16 +187,19 @@ def configure_django(database: dict[str, Any], driver: Driver | None = None) -> 
 
     ``driver``, when it stands in for a module Django imports, is put in its place first.
     """
-    if driver is not None:
+    if driver is not None and driver.replaces is not None:
         use_driver(driver, database["ENGINE"])
 
     import django
     from django.conf import settings
 
     suites = importlib.import_module(SUITES_APP)
+    apps = list(getattr(suites, "DJANGO_APPS", [SUITES_APP]))
+    # A third-party backend's own apps (its models, its checks), after the suites'.
+    apps += [app for app in (driver.installed_apps if driver is not None else ()) if app not in apps]
     settings.configure(
         DATABASES={"default": database},
-        INSTALLED_APPS=list(getattr(suites, "DJANGO_APPS", [SUITES_APP])),
+        INSTALLED_APPS=apps,
         USE_TZ=True,
         TIME_ZONE="UTC",
         SECRET_KEY="dbcompat-not-secret",

@@ -22,6 +22,7 @@ from harness import __version__
 from harness.backends import backend_for
 from harness.cells.database import (
     admin_connection,
+    cell_database,
     check_driver,
     configure_django,
     create_database,
@@ -32,6 +33,7 @@ from harness.cells.job import CellJob
 from harness.cells.target import (
     cell_target,
     django_view_mismatch,
+    driver_info,
     driver_version,
     read_django_view,
     version_mismatch,
@@ -44,7 +46,6 @@ from harness.results import (
     CellStatus,
     CheckResult,
     DjangoView,
-    DriverInfo,
     Outcome,
     PoolerInfo,
     write_result,
@@ -95,7 +96,7 @@ class CellSession:
 
     def probe(self) -> Probe:
         """Provide the server and read its version; no database is created."""
-        if self._provide():
+        if self._applicable() and self._provide():
             try:
                 self._configure_django()
                 self._read_server_version()
@@ -118,11 +119,13 @@ class CellSession:
         """Everything a check needs: server, Django, a throwaway database with the suites' tables."""
         if probe_first:
             self.probe()
-        elif self.status is CellStatus.RAN and self._provide():
+        elif self.status is CellStatus.RAN and self._applicable() and self._provide():
             try:
                 self._configure_django()
             except Exception as exc:
                 self._fail(CellStatus.HARNESS_ERROR, f"setting up Django failed: {_describe(exc)}")
+        elif self.status is CellStatus.NOT_APPLICABLE:  # an xdist worker, told so by the controller's probe
+            self._configure_for_collection()
         if self.status is not CellStatus.RAN:
             return
         try:
@@ -182,6 +185,30 @@ class CellSession:
 
     # -- steps --------------------------------------------------------------------------
 
+    def _applicable(self) -> bool:
+        """Whether the cell's checks can run at all; else the cell is not applicable, for the reason the data gives
+        (an option its Django does not have), before anything connects. The server is still named in its result."""
+        reason = self.cell.not_applicable
+        if reason is None:
+            return True
+        self._fail(CellStatus.NOT_APPLICABLE, reason)
+        self._configure_for_collection()
+        return False
+
+    def _configure_for_collection(self) -> None:
+        """Django's settings for a cell whose checks do not run (not applicable), so that pytest can collect
+        them, and record each with the cell's reason, as it does for a server Django refuses. Nothing connects."""
+        if self.job.provided is None:
+            return
+        self.provided = self.job.provided
+        self._secrets.extend(self.provided.secrets)
+        try:
+            self._configure_django()
+        except Exception as exc:
+            # Outranks the cell's reason: the harness could not even set Django up for it.
+            self.status = CellStatus.HARNESS_ERROR
+            self.reason = redact(f"setting up Django failed: {_describe(exc)}", self._secrets)
+
     def _provide(self) -> bool:
         if self.job.provided is None:
             self._fail(CellStatus.UNAVAILABLE, self.job.unavailable or f"server {self.cell.server.id!r} unavailable")
@@ -198,18 +225,9 @@ class CellSession:
         else:
             name = throwaway_name(self.token, self.worker)
         self.database = name
-        database: dict[str, Any] = {
-            "ENGINE": self.cell.driver.engine,
-            "NAME": name,
-            **self.provided.settings,
-            "TEST": {"NAME": name},
-        }
-        # Every connection the harness opens is bounded: connecting (a silent port, a stopped server) and,
-        # where the driver can, each read, which outlasts the check timeout so that cancelling comes first.
-        bounds = self.backend.timeout_options(
-            self.cell.driver.module, self.job.connect_timeout, self.job.check_timeout + self.job.connect_timeout
+        database = cell_database(
+            self.cell, self.provided, name, self.job.connect_timeout, self.job.check_timeout + self.job.connect_timeout
         )
-        database["OPTIONS"] = {**bounds, **self.provided.settings.get("OPTIONS", {})}
         if self.backend.throwaway_is_user:
             self._throwaway_password = f"Dbc_{new_token()}{new_token()}"
             self._secrets.append(self._throwaway_password)
@@ -231,7 +249,7 @@ class CellSession:
         connect timeout: a server that accepts connections but never answers is given up on quickly.
         """
         assert self.provided is not None
-        wrapper = admin_connection(self.backend, self.provided)
+        wrapper = admin_connection(self.backend, self.provided, self.cell.driver)
         quick = self.backend.timeout_options(
             self.cell.driver.module, self.job.connect_timeout, self.job.connect_timeout
         )
@@ -280,7 +298,15 @@ class CellSession:
         from django import get_version
 
         charset = self.backend.database_charset(parse_version(django_release(get_version())))
-        create_database(self.backend, self.provided, self._throwaway, self.database, self._throwaway_password, charset)
+        create_database(
+            self.backend,
+            self.provided,
+            self._throwaway,
+            self.database,
+            self._throwaway_password,
+            charset,
+            self.cell.driver,
+        )
 
     def _drop_database(self) -> None:
         if self.database is None or self.database not in self._throwaway.created:
@@ -288,7 +314,7 @@ class CellSession:
         assert self.provided is not None
         # PostgreSQL 13+ can drop a database other sessions still hold (a check's stuck thread).
         force = self.backend.can_force_drop(leading_version(self.version_reported or ""))
-        drop_database(self.backend, self.provided, self._throwaway, self.database, force)
+        drop_database(self.backend, self.provided, self._throwaway, self.database, force, self.cell.driver)
 
     def _fail(self, status: CellStatus, reason: str) -> None:
         if self.status is CellStatus.RAN:
@@ -342,12 +368,7 @@ class CellSession:
                 self.django_view,
                 self.pooler,
             ),
-            driver=DriverInfo(
-                id=self.cell.driver.id,
-                name=self.cell.driver.name,
-                module=self.cell.driver.module,
-                version=self.driver_version(),
-            ),
+            driver=driver_info(self.cell, self._wrapper_class()),
             django_version=get_version(),
             django_release=str(self.cell.django.version),
             python_version=platform.python_version(),
@@ -358,6 +379,20 @@ class CellSession:
             duration=round(time.monotonic() - self.started, 3),
             checks=sorted(self.records.values(), key=lambda r: r.id),
         )
+
+    def _wrapper_class(self) -> type | None:
+        """The DatabaseWrapper class of the cell's ENGINE, once Django is set up (it says what the backend wraps)."""
+        from django.conf import settings
+
+        if not settings.configured:
+            return None
+        try:
+            from django.db.utils import load_backend
+
+            wrapper: type = load_backend(self.cell.driver.engine).DatabaseWrapper
+        except Exception:  # the cell's own error says why the backend cannot be loaded
+            return None
+        return wrapper
 
     def write(self, directory: Path) -> Path:
         return write_result(directory, self.result(), self._secrets)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+import re
 from typing import Any
 
 from harness.matrix import Cell
-from harness.results import DjangoView
+from harness.results import BackendInfo, DjangoView, DriverInfo
 from harness.versions import Target, leading_version, same_release
+
+# The modules of Django's own backends' DatabaseWrapper: django.db.backends.<name>.base (GIS ones too).
+_DJANGO_BACKEND = re.compile(r"^(?P<engine>django\.(?:contrib\.gis\.)?db\.backends\.(?!base\b)\w+)\.base$")
 
 
 def cell_target(cell: Cell, vendor: str, version_reported: str | None, pool_mode: str | None = None) -> Target:
@@ -17,34 +21,86 @@ def cell_target(cell: Cell, vendor: str, version_reported: str | None, pool_mode
     """
     from django import get_version
 
+    from harness.backends import backend_for
+
     installed = driver_version(cell)
     pooler = cell.server.pooler
     return Target(
         vendor=vendor,
-        server_version=leading_version(version_reported) if version_reported else None,
+        server_version=backend_for(vendor).server_version(version_reported) if version_reported else None,
         driver=cell.driver.id,
         driver_version=leading_version(installed) if installed else None,
         django_version=leading_version(get_version()),
         pooler=(pool_mode or pooler.mode) if pooler is not None else None,
+        options=dict(cell.driver.options),
+        driver_bases=(cell.driver.variant_of,) if cell.driver.variant_of else (),
     )
+
+
+def is_djangos_own(engine: str) -> bool:
+    """Whether an ENGINE is one of the backends Django ships."""
+    return _DJANGO_BACKEND.match(f"{engine}.base") is not None
+
+
+def wrapped_backend(wrapper_class: type) -> str | None:
+    """The ENGINE of Django's own backend whose DatabaseWrapper ``wrapper_class`` is or builds on; None if none."""
+    for klass in wrapper_class.__mro__:
+        found = _DJANGO_BACKEND.match(klass.__module__)
+        if found is not None and klass.__name__ == "DatabaseWrapper":
+            return found["engine"]
+    return None
+
+
+def driver_info(cell: Cell, wrapper_class: type | None = None) -> DriverInfo:
+    """What a result says of its driver: the DB-API module, the ENGINE and how the matrix configured it, and,
+    for a backend that is not Django's own, its package and (given its DatabaseWrapper class) what it wraps."""
+    driver = cell.driver
+    backend = None
+    if not is_djangos_own(driver.engine):
+        distribution = driver.backend.distribution if driver.backend is not None else driver.distribution
+        backend = BackendInfo(
+            distribution=distribution,
+            version=_installed(distribution),
+            wraps=wrapped_backend(wrapper_class) if wrapper_class is not None else None,
+            installed_apps=list(driver.installed_apps),
+        )
+    return DriverInfo(
+        id=driver.id,
+        name=driver.name,
+        module=driver.module,
+        version=driver_version(cell),
+        engine=driver.engine,
+        options=dict(driver.options),
+        settings=dict(driver.settings),
+        variant_of=driver.variant_of,
+        backend=backend,
+    )
+
+
+def _installed(distribution: str | None) -> str | None:
+    if distribution is None:
+        return None
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def driver_version(cell: Cell) -> str | None:
     """The installed version of the cell's driver (Python's, for the standard library's sqlite3)."""
     if cell.driver.distribution is None:
         return platform.python_version() if cell.driver.module == "sqlite3" else None
-    try:
-        return importlib.metadata.version(cell.driver.distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    return _installed(cell.driver.distribution)
 
 
 def version_mismatch(cell: Cell, vendor: str, version_reported: str | None) -> str | None:
     """Why the server is not the release the matrix names, if it is not."""
+    from harness.backends import backend_for
+
     server = cell.server
     if version_reported is None:
         return None
-    reported = leading_version(version_reported)
+    reported = backend_for(vendor).server_version(version_reported)
     said = f"the matrix says {server.vendor} {server.version or ''} for {server.id}".replace("  ", " ")
     if vendor != server.vendor:
         return f"{said}, but the server is {vendor} ({version_reported})"
@@ -89,7 +145,7 @@ def django_view_mismatch(view: DjangoView, vendor: str, version_reported: str | 
     if view.is_mariadb is not None and view.is_mariadb != backend.is_mariadb:
         taken = "MariaDB" if view.is_mariadb else "MySQL"
         found.append(f"Django's backend takes the server for {taken}, but it reported {version_reported!r}")
-    reported = leading_version(version_reported) if version_reported else None
+    reported = backend.server_version(version_reported) if version_reported else None
     if view.version and reported is not None:
         release = list(reported.release) + [0] * len(view.version)
         if view.version != release[: len(view.version)]:

@@ -74,7 +74,33 @@ CLAIMS = [
     ),
 ]
 
+# Django's own refusal, in its PostgreSQL backend (5.1+): the docs of the pool and of persistent connections
+# say nothing of it.
+POOL_REFUSES_PERSISTENT = dict(
+    text=(
+        "With OPTIONS pool, Django's PostgreSQL backend refuses any CONN_MAX_AGE but 0 when it first needs its "
+        "pool: ImproperlyConfigured, 'Pooling doesn't support persistent connections.' The pool keeps the "
+        "connections instead; the docs of the pool (PostgreSQL notes > Connection pool) and of persistent "
+        "connections do not say that the two exclude each other."
+    ),
+    source="Django source, django/db/backends/postgresql/base.py (DatabaseWrapper.pool), Django 5.1 and later",
+    url="https://github.com/django/django/blob/stable/5.2.x/django/db/backends/postgresql/base.py",
+)
+REFUSED = "django.core.exceptions.ImproperlyConfigured"
+
 EXPLANATIONS = [
+    Explanation(
+        check="connections.conn_max_age_reuse",
+        when="postgresql [pool]",
+        observed={"0": False, "None": REFUSED},
+        **POOL_REFUSES_PERSISTENT,
+    ),
+    Explanation(
+        check="connections.health_check",
+        when="postgresql [pool]",
+        observed={"with": REFUSED, "without": REFUSED},
+        **POOL_REFUSES_PERSISTENT,
+    ),
     Explanation(
         check="raw-sql.dict_params",
         when="sqlite django>=4.2",

@@ -155,7 +155,33 @@ _PREFIX_5_5_5 = (
     "LOCKED, see MySQL 5.5.5"
 )
 
+# SQLite with OPTIONS transaction_mode IMMEDIATE (Django 5.1+): Django begins every atomic() block with BEGIN
+# IMMEDIATE, which takes the database's write lock at once; the other connection's transaction holds it.
+IMMEDIATE_WAITS_AT_BEGIN = dict(
+    text=(
+        "With transaction_mode IMMEDIATE, Django begins the transaction with BEGIN IMMEDIATE, which starts a write "
+        "transaction at once: while another connection's transaction holds the write lock, BEGIN itself waits out "
+        "the busy timeout and fails with SQLITE_BUSY ('database is locked', OperationalError). Without FOR UPDATE "
+        "on SQLite, the contention is at BEGIN, before the query runs."
+    ),
+    source="SQLite docs, Transaction > Deferred, immediate, and exclusive transactions; Django 5.1+ docs, SQLite "
+    "notes > Transactions behavior",
+    url="https://www.sqlite.org/lang_transaction.html",
+)
+
 EXPLANATIONS = [
+    Explanation(
+        check="row-locking.nowait.contended",
+        when="sqlite [transaction_mode=immediate]",
+        observed={"raised": "django.db.utils.OperationalError", "at_once": False},
+        **IMMEDIATE_WAITS_AT_BEGIN,
+    ),
+    Explanation(
+        check="row-locking.skip_locked.contended",
+        when="sqlite [transaction_mode=immediate]",
+        observed="django.db.utils.OperationalError",
+        **IMMEDIATE_WAITS_AT_BEGIN,
+    ),
     Explanation(
         check="row-locking.of.flag",
         when="mariadb +connector",

@@ -55,6 +55,7 @@ class ContainerPlan:
     dbname: str
     start_timeout: int
     kwargs: dict[str, Any] = field(default_factory=dict)
+    ready_log: str | None = None  # the vendor's own readiness line, for a class that has none to bound
 
     def url(self, host: str, port: int) -> str:
         return build_url(self.vendor, host, port, self.user, self.password, self.dbname)
@@ -85,6 +86,8 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
         recipe = backend_for(server.vendor).container(password)
     except NotApplicable as exc:
         raise ServerUnavailable(f"server {server.id!r}: {exc}") from None
+    if recipe.password is not None:  # the server's own (none for TiDB's root), or a stronger one (SQL Server)
+        password = recipe.password
     return ContainerPlan(
         server.id,
         server.vendor,
@@ -97,6 +100,7 @@ def plan_container(server: Server, environ: Mapping[str, str]) -> ContainerPlan:
         dbname=recipe.dbname,
         start_timeout=timeout,
         kwargs=dict(recipe.kwargs),
+        ready_log=recipe.ready_log,
     )
 
 
@@ -333,7 +337,7 @@ def build_container(plan: ContainerPlan, keep: bool = False) -> Any:
                 )
                 strategy: Any = ExecWaitStrategy(["sh", "-c", query])
             else:
-                message = READY_LOG.get(plan.class_name) or self.wait_strategy_check_string
+                message = READY_LOG.get(plan.class_name) or plan.ready_log or self.wait_strategy_check_string
                 strategy = LogMessageWaitStrategy(re.compile(message, flags=re.DOTALL | re.MULTILINE))
             strategy.with_startup_timeout(timeout).wait_until_ready(self)
 
