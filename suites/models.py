@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 
 
@@ -106,3 +109,88 @@ class Short(models.Model):
     class Meta:
         app_label = "suites"
         managed = False
+
+
+# -- Tables the checks of one suite share (suites/shared.py), created once for the suite. --
+
+
+class Item(models.Model):
+    """Rows queried several ways: names of several cases, a nullable rank, three flags, a time."""
+
+    name = models.CharField(max_length=50)
+    rank = models.IntegerField(null=True)
+    n = models.IntegerField(default=0)
+    a = models.BooleanField(default=False)
+    b = models.BooleanField(default=False)
+    c = models.BooleanField(default=False)
+    at = models.DateTimeField(null=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class ItemTag(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    label = models.CharField(max_length=20)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class UniqueCode(models.Model):
+    """A unique code, a value to update on conflict, and a count that may not be NULL."""
+
+    code = models.CharField(max_length=20, unique=True)
+    value = models.CharField(max_length=20)
+    count = models.IntegerField()
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class Ranked(models.Model):
+    rank = models.IntegerField(unique=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class BulkRow(models.Model):
+    name = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+
+
+class JsonRow(models.Model):
+    label = models.CharField(max_length=20)
+    data = models.JSONField(null=True)
+
+    class Meta:
+        app_label = "suites"
+        managed = False
+        required_db_features = {"supports_json_field"}
+
+
+def related_check_models(
+    *definitions: tuple[str, Callable[[dict[str, type[models.Model]]], dict[str, Any]]],
+) -> list[type[models.Model]]:
+    """Models that refer to each other, defined in one app registry of their own (``check_model`` gives each
+    model its own): each definition is a name and a function of the models defined before it to its fields."""
+    from django.test.utils import isolate_apps
+
+    made: dict[str, type[models.Model]] = {}
+    with isolate_apps("suites"):
+        for name, fields in definitions:
+            made[name] = type(
+                name,
+                (models.Model,),
+                {"__module__": __name__, **fields(made), "Meta": type("Meta", (), {"app_label": "suites"})},
+            )
+    return list(made.values())

@@ -30,6 +30,9 @@ class Source:
     # The docs' Django version; "*" for "the version of the cell being judged", for claims
     # whose text is the same in every version the claim's ``django`` range covers.
     django: str = "*"
+    # The section's id on the page ("django.db.models.query.QuerySet.bulk_create", "std-setting-HOST"),
+    # so that the link opens at the section; "" links to the page.
+    anchor: str = ""
 
     def cite(self, django_version: Version | str | None = None) -> str:
         return f"Django {self._version(django_version)} docs, {self.page}, {self.section}".replace(
@@ -38,7 +41,8 @@ class Source:
 
     def url(self, django_version: Version | str | None = None) -> str:
         version = self._version(django_version)
-        return f"https://docs.djangoproject.com/en/{'stable' if version == '*' else version}/{self.page}/"
+        page = f"https://docs.djangoproject.com/en/{'stable' if version == '*' else version}/{self.page}/"
+        return f"{page}#{self.anchor}" if self.anchor else page
 
     def _version(self, django_version: Version | str | None) -> str:
         if self.django != "*" or django_version is None:

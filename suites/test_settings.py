@@ -1,0 +1,144 @@
+"""Settings (ref/settings, DATABASES): what each backend does with the connection settings its caveats name.
+
+Each check opens connections of its own with some settings changed (every connect is bounded by the connect
+timeout; the ones that probe HOST, PORT, USER and PASSWORD without the cell's connection pool, whose wait would hide
+the connection's error), or asks Django's test-database creation what it would name the test database.
+
+- ``settings.unused_with_sqlite``: for each of HOST "/dbcompat-no-such-dir", PORT "1", USER "dbcompat_nobody"
+  and PASSWORD "dbcompat-wrong", set alone: what opening a connection and running a query does.
+- ``settings.host_socket``: with HOST "/dbcompat-no-such-dir": whether the connection error names that path (the
+  driver tried a Unix socket there), or "ok".
+- ``settings.database_time_zone``: with USE_TZ, 2024-01-15 10:00 UTC saved through the ORM on a connection whose
+  TIME_ZONE is Europe/Paris, and on one with none: the hour a raw SELECT of the column gives on each.
+- ``settings.test_database_name``: the test database Django would use for TEST NAME None: "test_ + NAME",
+  "in memory", or the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.checks import CheckRecorder
+from suites.models import check_model
+from suites.outcomes import outcome_of, value_or_error
+from suites.shared import SharedTables, shared_fixture
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Model
+
+    from harness.fixtures import ConfigureConnection
+
+NO_SUCH_DIR = "/dbcompat-no-such-dir"
+SAVED = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
+MODELS: dict[str, type[Model]] = {}
+
+
+def _table() -> type[Model]:
+    from django.db import models
+
+    if "table" not in MODELS:
+        MODELS["table"] = check_model(
+            "SettingStamps", {"label": models.CharField(max_length=10), "at": models.DateTimeField()}
+        )
+    return MODELS["table"]
+
+
+SHARED = SharedTables("the table the settings checks share", lambda: [_table()], lambda: None)
+
+
+@pytest.fixture(scope="module")
+def shared_tables() -> Iterator[SharedTables]:
+    yield from shared_fixture(SHARED)
+
+
+def probe(check: CheckRecorder, configured_connection: ConfigureConnection, **settings: Any) -> BaseDatabaseWrapper:
+    """A connection with ``settings`` changed, opened on its own: without the cell's connection pool (Django's
+    OPTIONS "pool"), which would turn a connection's error into a pool timeout after its wait."""
+    wrapper = configured_connection(**settings)
+    if wrapper.settings_dict.get("OPTIONS", {}).pop("pool", None) is not None:
+        check.note("OPTIONS pool", "left out of the probing connections")
+    return wrapper
+
+
+def query(wrapper: BaseDatabaseWrapper) -> None:
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT 1" + wrapper.features.bare_select_suffix)
+        cursor.fetchone()
+
+
+@pytest.mark.check("settings.unused_with_sqlite")
+def test_unused_with_sqlite(check: CheckRecorder, configured_connection: ConfigureConnection) -> None:
+    settings = {"HOST": NO_SUCH_DIR, "PORT": "1", "USER": "dbcompat_nobody", "PASSWORD": "dbcompat-wrong"}
+    check.observe(
+        {name: outcome_of(lambda name=name, value=value: query(probe(check, configured_connection, **{name: value})))  # type: ignore[misc]
+         for name, value in settings.items()}
+    )  # fmt: skip
+
+
+@pytest.mark.check("settings.host_socket")
+def test_host_socket(check: CheckRecorder, configured_connection: ConfigureConnection) -> None:
+    from harness.checks import observed_error
+
+    wrapper = probe(check, configured_connection, HOST=NO_SUCH_DIR)
+    try:
+        query(wrapper)
+    except Exception as exc:
+        error = observed_error(exc)
+        check.errors.append(error)
+        check.observe(NO_SUCH_DIR in error.message)
+        return
+    check.observe("ok")
+
+
+@pytest.mark.check("settings.database_time_zone")
+def test_database_time_zone(
+    check: CheckRecorder, configured_connection: ConfigureConnection, shared_tables: SharedTables
+) -> None:
+    from django.db import connections
+
+    shared_tables.ready(check)
+    model = _table()
+
+    def hour(label: str, **settings: Any) -> Any:
+        wrapper = configured_connection(**settings)
+        connections[wrapper.alias] = wrapper  # so the ORM can use it, in this thread
+        try:
+            with check.step(f"save the row {label!r}"):
+                model.objects.using(wrapper.alias).create(label=label, at=SAVED)
+            table = wrapper.ops.quote_name(model._meta.db_table)
+            at, name = wrapper.ops.quote_name("at"), wrapper.ops.quote_name("label")
+            with wrapper.cursor() as cursor:
+                cursor.execute(f"SELECT {at} FROM {table} WHERE {name} = %s", [label])
+                raw = cursor.fetchone()[0]
+        finally:
+            del connections[wrapper.alias]
+        check.note(f"raw value ({label})", str(raw))
+        return raw.hour if isinstance(raw, datetime) else datetime.fromisoformat(str(raw)).hour
+
+    check.observe(
+        {
+            "TIME_ZONE Europe/Paris": value_or_error(lambda: hour("paris", TIME_ZONE="Europe/Paris")),
+            "no TIME_ZONE": value_or_error(lambda: hour("none", TIME_ZONE=None)),
+        }
+    )
+
+
+@pytest.mark.check("settings.test_database_name")
+def test_test_database_name(check: CheckRecorder, configured_connection: ConfigureConnection) -> None:
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    connection = configured_connection(TEST={"NAME": None})
+    name = value_or_error(connection.creation._get_test_db_name)
+    check.note("test database", str(name))
+    settings_name = str(connection.settings_dict["NAME"])
+    if name == TEST_DATABASE_PREFIX + settings_name:
+        check.observe("test_ + NAME")
+    elif "memory" in str(name):
+        check.observe("in memory")
+    else:
+        check.observe(str(name))
