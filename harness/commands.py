@@ -8,7 +8,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,11 +235,30 @@ def _load(paths: Sequence[Path]) -> list[Any]:
     return results
 
 
+def _stream(paths: Sequence[Path]) -> Iterator[Any]:
+    """The results in ``paths``, read one at a time as the report takes them; refused as :func:`_load` refuses them."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such results file or folder; run 'dbcompat run' first")
+    return _each_result(paths)
+
+
+def _each_result(paths: Sequence[Path]) -> Iterator[Any]:
+    from harness.results import iter_results
+
+    found = False
+    for result in iter_results(paths):
+        found = True
+        yield result
+    if not found:
+        raise UsageError(f"no results files in {', '.join(map(str, paths))}; run 'dbcompat run' first")
+
+
 def _report(args: argparse.Namespace) -> int:
     from harness.report import write_reports
 
     _refuse_unmakeable_folder("--output", args.output)
-    results = _load(args.paths or [DEFAULT_REPORTS / "results"])
+    results = _stream(args.paths or [DEFAULT_REPORTS / "results"])
     baseline = _load([args.baseline]) if args.baseline else None
     nights = None
     if args.history is not None:
@@ -248,7 +267,7 @@ def _report(args: argparse.Namespace) -> int:
         nights = load_history(args.history)
     written = write_reports(results, args.output, baseline=baseline, history=nights)
     size = written.html.stat().st_size
-    print(f"report: {written.html} ({size // 1024} KiB, {len(results)} cells), {written.markdown}, {written.merged}")
+    print(f"report: {written.html} ({size // 1024} KiB, {written.cells} cells), {written.markdown}, {written.merged}")
     if nights is not None:
         print(f"history: {len(nights)} nights from {args.history}, {nights[0].label} to {nights[-1].label}")
     return EXIT_OK
@@ -280,6 +299,17 @@ def _history(args: argparse.Namespace) -> int:
 def _printable(text: str) -> str:
     """Text from a results file as the terminal may show it: control characters (escapes) written out."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _repro(args: argparse.Namespace) -> int:
+    from harness.repro import reproducer, write_reproducer
+
+    found = reproducer(args.check, args.cell, load_matrix(args.matrix), args.results)
+    written = write_reproducer(found, args.output)
+    if written is not None:
+        url = "" if found.url_variable is None else f" URL (or set {found.url_variable})"
+        print(f"reproducer: {written} (run it with Django and the driver installed: python {written}{url})")
+    return EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -337,6 +367,7 @@ COMMANDS = {
     "run": _run,
     "report": _report,
     "history": _history,
+    "repro": _repro,
     "diff": _diff,
     "tox-ini": _tox_ini,
     "stop-servers": _stop_servers,
