@@ -13,6 +13,10 @@ from typing import Any
 from harness.results import Outcome
 
 PG, MYSQL, MARIADB, SQLITE, EVERY = "postgres*", "mysql*", "mariadb*", "sqlite-*", "*"
+# Every cell but Connector/Python's on MySQL, or on MariaDB 11 (server ids mysqlNN, mariadb11N; no other driver
+# id on them starts with "c").
+EVERY_BUT_MYSQL_CONNECTOR = (PG, SQLITE, MARIADB, "mysql??-[!c]*")
+EVERY_BUT_MARIADB11_CONNECTOR = (PG, SQLITE, MYSQL, "mariadb10*", "mariadb11?-[!c]*")
 SERVERS = (PG, MYSQL, MARIADB)
 MYSQLCLIENT, CONNECTOR = "*-mysqlclient-*", "*-connector-*"
 D42, D52, D61 = "*-django42", "*-django52", "*-django61"
@@ -578,7 +582,15 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
         ),
         seen(
             "querysets.regex_case",
-            EVERY,
+            "mariadb11*-connector-*",
+            {"regex": "django.db.utils.ProgrammingError", "iregex": "django.db.utils.ProgrammingError"},
+            "Connector/Python writes REGEXP_LIKE() for a server whose handshake version is 8.0 or later "
+            "(lib/mysql/connector/django/operations.py, regex_lookup), which MariaDB 11's is (MariaDB 10 sent "
+            "5.5.5-10.x); MariaDB has no REGEXP_LIKE (MariaDB KB, Regular Expressions Functions): error 1305.",
+        ),
+        seen(
+            "querysets.regex_case",
+            EVERY_BUT_MARIADB11_CONNECTOR,
             {"regex": False, "iregex": True},
             "PostgreSQL docs, POSIX Regular Expressions (~ and ~*); MySQL Reference Manual, REGEXP_LIKE() match_type c "
             "and i; MariaDB, REGEXP BINARY; Django's SQLite REGEXP function uses re.search, with (?i) for iregex "
@@ -906,7 +918,15 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
         ),
         seen(
             "indexes.descending",
-            ("*-django5*", "*-django6*", "postgres*-django42", "sqlite-*-django42", "*-mysqlclient-django42"),
+            (
+                "*-django5*",
+                "*-django6*",
+                "postgres*-django42",
+                "sqlite-*-django42",
+                "*-mysqlclient-django42",
+                "mysql*-connector-django42",
+                "mariadb11*-connector-django42",
+            ),
             ["DESC"],
             "Descending indexes: PostgreSQL docs, Indexes and ORDER BY; SQLite docs, CREATE INDEX; MySQL Reference "
             "Manual, Descending Indexes (8.0+); MariaDB, CREATE INDEX (10.8+); Django's introspection reads the order "
@@ -914,11 +934,12 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
         ),
         seen(
             "indexes.descending",
-            "*-connector-django42",
+            "mariadb10*-connector-django42",
             None,
-            "Connector/Python's introspection used with Django 4.2 reports no orders for an index "
-            "(lib/mysql/connector/django/introspection.py, get_constraints), so the check cannot read the order and "
-            "says so.",
+            "Connector/Python's introspection reports orders only where Django 4.2's supports_index_column_ordering "
+            "holds (MariaDB 10.8+), which it computes from Connector/Python's mysql_version, the handshake version: "
+            "5.5.5 for MariaDB 10.x (lib/mysql/connector/django/introspection.py, get_constraints; "
+            "django/db/backends/mysql/features.py), so the check cannot read the order and says so.",
             Outcome.NOT_APPLICABLE,
         ),
         seen(
@@ -967,7 +988,16 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
         # -- ref/models/constraints ----------------------------------------------------------------------------
         seen(
             "constraints.check_enforced",
-            EVERY,
+            "mysql*-connector-*",
+            "django.db.utils.DatabaseError",
+            "MySQL's error 3819 has SQLSTATE HY000, which Connector/Python raises as its DatabaseError; its Django "
+            "backend turns only an OperationalError with a code of codes_for_integrityerror into IntegrityError "
+            "(lib/mysql/connector/django/base.py, CursorWrapper.execute), so Django's wrapper gives DatabaseError: "
+            "the constraint is enforced all the same.",
+        ),
+        seen(
+            "constraints.check_enforced",
+            EVERY_BUT_MYSQL_CONNECTOR,
             INTEGRITY,
             "CHECK constraints are enforced: PostgreSQL docs, Constraints > Check Constraints (23514); SQLite docs, "
             "CREATE TABLE > CHECK constraints; MySQL Reference Manual, CHECK Constraints "

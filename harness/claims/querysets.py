@@ -464,6 +464,23 @@ def _on_pysqlite3(check: str) -> Explanation:
 
 EXPLANATIONS = [
     Explanation(
+        check="querysets.regex_case",
+        when="mariadb>=11 +connector",
+        observed={"regex": "django.db.utils.ProgrammingError", "iregex": "django.db.utils.ProgrammingError"},
+        text=(
+            "Connector/Python's Django backend writes regex and iregex as REGEXP_LIKE(..., 'c' / 'i') for any server "
+            "version 8.0 or later, the version it takes from the server's handshake; MariaDB 11 reports its own "
+            "version there (11.8), where MariaDB 10 reported 5.5.5-10.x, and MariaDB has no REGEXP_LIKE() function "
+            "(only REGEXP / RLIKE), so the query fails with error 1305, FUNCTION ... REGEXP_LIKE does not exist."
+        ),
+        source=(
+            "MySQL Connector/Python source, lib/mysql/connector/django/operations.py (DatabaseOperations."
+            "regex_lookup); MariaDB Knowledge Base, Regular Expressions Functions (REGEXP, REGEXP_INSTR, "
+            "REGEXP_REPLACE, REGEXP_SUBSTR)"
+        ),
+        url="https://mariadb.com/kb/en/regular-expressions-functions/",
+    ),
+    Explanation(
         check="querysets.aggregate_datetime",
         when="sqlite",
         observed={"Max": "ok", "Sum": "django.db.utils.NotSupportedError"},
