@@ -18,6 +18,18 @@ def matrix() -> Matrix:
     return ROOT_MATRIX
 
 
+def unexplained_findings(results: dict[str, Any]) -> list[tuple[str, str, object]]:
+    """The findings (differs from docs) of ``results`` (cell -> CellResult) with no explanation and source."""
+    from harness.results import Outcome
+
+    return [
+        (cell, check.id, check.observed)
+        for cell, result in results.items()
+        for check in result.checks
+        if check.outcome is Outcome.DIFFERS and not (check.explanation and check.explanation_source)
+    ]
+
+
 def live_url(variable: str) -> str:
     """The URL of a real server for live tests: a failure in CI when it is missing, a skip elsewhere."""
     url = os.environ.get(variable)

@@ -1339,13 +1339,9 @@ def test_every_cell_runs_every_check_without_harness_errors(results: dict[str, C
 
 
 def test_every_finding_is_explained(results: dict[str, CellResult]) -> None:
-    unexplained = [
-        (cell, check.id, check.observed)
-        for cell, result in results.items()
-        for check in result.checks
-        if check.outcome is Outcome.DIFFERS and not (check.explanation and check.explanation_source)
-    ]
-    assert unexplained == []
+    from tests.conftest import unexplained_findings
+
+    assert unexplained_findings(results) == []
 
 
 def test_the_claims_apply_as_the_docs_refer_to_them(results: dict[str, CellResult]) -> None:
