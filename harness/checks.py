@@ -22,6 +22,7 @@ from harness.results import CheckResult, JSONValue, ObservedError, Outcome
 
 if TYPE_CHECKING:
     from harness.claims import ClaimsTable
+    from harness.user_suites import Suite
     from harness.versions import Target
 
 
@@ -166,13 +167,31 @@ def _jsonable(value: Any) -> JSONValue:
     raise TypeError(f"a check observes JSON values (str, int, float, bool, None, list, dict), not {value!r}")
 
 
+# A user's suites this run collects (their ids are namespaced), and whether the built-in suites run too.
+SUITES = pytest.StashKey[tuple["Suite", ...]]()
+BUILTIN = pytest.StashKey[bool]()
+
+
 def check_id_of(item: pytest.Item) -> str:
-    """The stable id a test's ``@pytest.mark.check(...)`` gives it, parameters filled in."""
+    """The stable id a test's ``@pytest.mark.check(...)`` gives it, parameters filled in; a user's suite's
+    checks are namespaced by the suite (``shop_checks:orders.total``)."""
+    from harness.user_suites import suite_of
+
     marker = item.get_closest_marker("check")
     if marker is None or not marker.args:
         raise pytest.UsageError(f"{item.nodeid} uses the check fixture without @pytest.mark.check(id)")
     params = getattr(getattr(item, "callspec", None), "params", {})
-    return str(marker.args[0]).format(**params)
+    local = str(marker.args[0]).format(**params)
+    module = module_of(item)
+    suites: tuple[Suite, ...] = item.config.stash.get(SUITES, ())
+    suite = suite_of(module, suites) if module is not None else None
+    return suite.namespaced(local) if suite is not None else local
+
+
+def module_of(item: pytest.Item) -> str | None:
+    """The name of the module a test item was collected from."""
+    module = getattr(item, "module", None)
+    return getattr(module, "__name__", None)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
         help="cancel a check's statement after this long (default: 60; DBCOMPAT_CHECK_TIMEOUT)",
     )
     run.add_argument(
+        "--suite",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="also run the checks of this suite, a package of yours (dbcompat init-suite writes one); repeatable",
+    )
+    run.add_argument("--no-builtin", action="store_true", help="run only the --suite suites, not the built-in ones")
+    run.add_argument(
         "--keep-servers",
         action="store_true",
         help=f"leave started containers running and reuse them next time (stop: dbcompat stop-servers; {KEPT})",
@@ -107,6 +116,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the cells' results, where the recorded value comes from (default: reports/results)",
     )
     repro.add_argument("--matrix", type=Path, metavar="PATH", help=f"matrix file (default: {DEFAULT_MATRIX.name})")
+    repro.add_argument(
+        "--suite",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="the folder of the suite a namespaced check (suite:behaviour.what) is from",
+    )
 
     diff = commands.add_parser("diff", help="what changed between two runs; exit 1 when something regressed")
     diff.add_argument("old", type=Path, help="the earlier results (a folder or a merged results.json)")
@@ -122,6 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--mirror", help="Debian mirror (default: DBCOMPAT_DEBIAN_MIRROR, else deb.debian.org)")
     build.add_argument("--log-dir", type=Path, help="where logs of failed steps are kept (default: .dbcompat/images)")
     build.add_argument("--rebuild", action="store_true", help="build the server images again from fresh packages")
+
+    init_suite = commands.add_parser(
+        "init-suite", help="write an example suite of your own checks (one check, one claim) to run with --suite"
+    )
+    init_suite.add_argument("folder", type=Path, metavar="DIR", help="a new folder; its name is the suite's package")
 
     tox = commands.add_parser("tox-ini", help="write tox.ini from the matrix")
     tox.add_argument("--matrix", type=Path, help=f"matrix file (default: {DEFAULT_MATRIX.name})")

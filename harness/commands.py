@@ -24,6 +24,7 @@ from harness.matrix import Cell, Matrix, load_matrix
 
 if TYPE_CHECKING:
     from harness.progress import Reporter
+    from harness.user_suites import Suite
 
 DEFAULT_REPORTS = Path("reports")
 # Containers left running by --keep-servers, for the next run.
@@ -130,6 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs {jobs}: give at least 1")
     for server in {cell.server.id: cell.server for cell in cells}.values():
         locate_server(server, os.environ)  # a URL that cannot be read is bad input: exit 2 before any cell runs
+    suites = _suites(args, cells)
     live = not args.quiet and sys.stdout.isatty() and not os.environ.get("CI")
     reporter: Reporter
     if live:
@@ -144,7 +146,23 @@ def _run(args: argparse.Namespace) -> int:
         held.enter_context(folder_lock(args.results, "--results"))
         if not args.no_report and args.output.resolve() != args.results.resolve():
             held.enter_context(folder_lock(args.output, "--output"))
-        return _run_and_report(args, matrix, cells, jobs, reporter, live, check_timeout)
+        return _run_and_report(args, matrix, cells, jobs, reporter, live, check_timeout, suites)
+
+
+def _suites(args: argparse.Namespace, cells: Sequence[Cell]) -> tuple[Suite, ...]:
+    """``--suite``: a user's suites, checked before any cell runs (their modules imported in the first cell's
+    environment); one line naming the file for a bad one."""
+    from harness.envs import ensure_env, plan_env
+    from harness.user_suites import load_suites, preflight
+
+    if args.no_builtin and not args.suite:
+        raise UsageError("--no-builtin leaves no checks to run: give a suite with --suite PATH")
+    suites = load_suites(args.suite)
+    if suites:
+        first = cells[0]
+        print(f"dbcompat: importing {', '.join(s.name for s in suites)} in the environment of {first.id}")
+        preflight(suites, ensure_env(plan_env(first), os.environ), first.driver.engine, first.id)
+    return suites
 
 
 def _run_and_report(
@@ -155,6 +173,7 @@ def _run_and_report(
     reporter: Reporter,
     live: bool,
     check_timeout: float | None,
+    suites: tuple[Suite, ...] = (),
 ) -> int:
     from harness.report import write_reports
     from harness.runner import run_cells
@@ -171,6 +190,8 @@ def _run_and_report(
             reporter=reporter,
             keep_servers=KEPT if args.keep_servers else None,
             check_timeout=check_timeout,
+            suites=suites,
+            builtin=not args.no_builtin,
         )
     except BaseException:
         signal.signal(signal.SIGTERM, previous)
@@ -303,8 +324,10 @@ def _printable(text: str) -> str:
 
 def _repro(args: argparse.Namespace) -> int:
     from harness.repro import reproducer, write_reproducer
+    from harness.user_suites import load_suites
 
-    found = reproducer(args.check, args.cell, load_matrix(args.matrix), args.results)
+    suites = load_suites(args.suite)
+    found = reproducer(args.check, args.cell, load_matrix(args.matrix), args.results, suites=suites)
     written = write_reproducer(found, args.output)
     if written is not None:
         url = "" if found.url_variable is None else f" URL (or set {found.url_variable})"
@@ -362,6 +385,15 @@ def _images(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init_suite(args: argparse.Namespace) -> int:
+    from harness.user_suites import write_example_suite
+
+    written = write_example_suite(args.folder)
+    print(f"wrote {args.folder}/: {', '.join(path.name for path in written)}")
+    print(f"run it: dbcompat run --suite {args.folder} --no-builtin   (see {args.folder}/README.md)")
+    return EXIT_OK
+
+
 COMMANDS = {
     "list": _list,
     "run": _run,
@@ -369,6 +401,7 @@ COMMANDS = {
     "history": _history,
     "repro": _repro,
     "diff": _diff,
+    "init-suite": _init_suite,
     "tox-ini": _tox_ini,
     "stop-servers": _stop_servers,
     "images": _images,

@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.checks import CheckEnd, check_id_of, error_text, judge, looks_like_lost_connection, watchdog
+from harness.checks import (
+    BUILTIN,
+    SUITES,
+    CheckEnd,
+    check_id_of,
+    error_text,
+    judge,
+    looks_like_lost_connection,
+    module_of,
+    watchdog,
+)
 from harness.errors import ERROR_PREFIX, DbcompatError, raise_keyboard_interrupt
 from harness.fixtures import (  # noqa: F401  (fixtures)
     backend,
@@ -62,6 +72,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="cancel a check's statement after this long; the check ends as a harness error "
         "(default: DBCOMPAT_CHECK_TIMEOUT, else 60)",
     )
+    group.addoption(
+        "--dbcompat-suite",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="also run the checks of this suite (a package of yours; dbcompat init-suite writes one); repeatable",
+    )
+    group.addoption(
+        "--dbcompat-no-builtin",
+        action="store_true",
+        help="run only the --dbcompat-suite suites, not the built-in ones",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,7 +93,6 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from harness.cells.job import CellJob
     from harness.cells.session import CellSession, Probe, worker_id
-    from harness.claims import CLAIMS
     from harness.errors import DbcompatError
 
     workerinput = getattr(config, "workerinput", None)
@@ -82,15 +103,17 @@ def pytest_configure(config: pytest.Config) -> None:
             job = CellJob.read(Path(job_path if workerinput is None else workerinput["dbcompat_job"]))
         else:
             job, pool = _job_here(config, name)
+        claims = _claims(job.suites)
     except DbcompatError as exc:
         raise pytest.UsageError(str(exc)) from None
+    _collect_suites(config, job)
     # SIGTERM (the runner stopping a cell) unwinds like Ctrl-C, so the throwaway database is dropped.
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     session = CellSession(job, worker=worker_id())
     if workerinput is not None:
         session.adopt(Probe(**workerinput["dbcompat_probe"]))
         session.open(probe_first=False)
-        config.pluginmanager.register(CellPlugin(config, session, writes=False, claims=CLAIMS), "dbcompat-cell")
+        config.pluginmanager.register(CellPlugin(config, session, writes=False, claims=claims), "dbcompat-cell")
         return
     if _xdist_controller(config):
         # The controller runs no checks: it probes the server once and hands it and the job to the workers.
@@ -98,20 +121,51 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_XdistController(session.probe(), handed), "dbcompat-xdist")
     else:
         session.open()
-    config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=CLAIMS, pool=pool), "dbcompat-cell")
+    config.pluginmanager.register(CellPlugin(config, session, writes=True, claims=claims, pool=pool), "dbcompat-cell")
 
 
 def _job_here(config: pytest.Config, name: str) -> tuple[Any, Any]:
     """A plain ``pytest --dbcompat-cell``: the cell from the matrix, the server provided in this process."""
     from harness.cells.job import job_from_environment
     from harness.matrix import DEFAULT_MATRIX, load_matrix
+    from harness.user_suites import load_suites
     from harness.versions import parse_version
+
+    suites = load_suites([Path(path) for path in config.getoption("dbcompat_suite")])
+    builtin = not config.getoption("dbcompat_no_builtin")
+    if not builtin and not suites:
+        from harness.errors import UsageError
+
+        raise UsageError("--dbcompat-no-builtin leaves no checks to run: give a suite with --dbcompat-suite PATH")
 
     matrix_path = config.getoption("dbcompat_matrix") or _default_matrix(config.rootpath, DEFAULT_MATRIX)
     matrix = load_matrix(matrix_path)
     cell = matrix.cell(name, installed_django=parse_version(importlib.metadata.version("Django")))
     results = config.getoption("dbcompat_results") or config.rootpath / "reports" / "results"
-    return job_from_environment(cell, os.environ, Path(results), config.getoption("dbcompat_check_timeout"))
+    timeout = config.getoption("dbcompat_check_timeout")
+    return job_from_environment(cell, os.environ, Path(results), timeout, suites, builtin)
+
+
+def _claims(suites: Any) -> ClaimsTable:
+    """The claims table the cell judges by: the built-in claims, and a user's suites' (namespaced)."""
+    from harness.claims import CLAIMS
+    from harness.user_suites import suite_claims
+
+    if not suites:
+        return CLAIMS
+    claims, explanations = suite_claims(suites)
+    return CLAIMS.extended(claims, explanations)
+
+
+def _collect_suites(config: pytest.Config, job: Any) -> None:
+    """Have pytest collect the job's suites (a tox or pytest run names them by option only), and namespace
+    their check ids."""
+    given = {Path(arg.split("::", 1)[0]).resolve() for arg in config.args}
+    for suite in job.suites:
+        if Path(suite.path) not in given:
+            config.args.append(suite.path)
+    config.stash[SUITES] = tuple(job.suites)
+    config.stash[BUILTIN] = job.builtin
 
 
 class _XdistController:
@@ -142,6 +196,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cell = config.getoption("dbcompat_cell") or config.getoption("dbcompat_job")
     if not cell and any(item.get_closest_marker("check") for item in items):
         raise pytest.UsageError("the behaviour suites need a cell: pass --dbcompat-cell (see 'dbcompat list')")
+    if not config.stash.get(BUILTIN, True):
+        # Without the built-in suites: only the checks of a user's suites run (tox always names the built-in).
+        from harness.user_suites import suite_of
+
+        suites = config.stash.get(SUITES, ())
+        builtin = [item for item in items if suite_of(module_of(item) or "", suites) is None]
+        if builtin:
+            config.hook.pytest_deselected(items=builtin)
+            items[:] = [item for item in items if item not in builtin]
 
 
 class CellPlugin:
@@ -260,6 +323,13 @@ class CellPlugin:
             if name == _RECORD and isinstance(value, dict):
                 self.session.record(report.nodeid, check_from_json(value))
                 self._progress()
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            # pytest then runs no check at all: the cell says which module, and what it raised.
+            lines = report.longreprtext.strip().splitlines()
+            errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+            self.session.collection_failed(str(report.fspath), (errors or lines or ["(no message)"])[-1])
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.total = sum(1 for item in session.items if item.get_closest_marker("check"))

@@ -233,6 +233,20 @@ class BackendInfo:
 
 
 @dataclass(frozen=True)
+class SuiteInfo:
+    """A user's suite that ran beside (or instead of) the built-in ones: its checks' ids start ``<name>:``."""
+
+    __pydantic_config__: ClassVar[Any] = _DOCUMENTED
+
+    name: str
+    """The suite's package name, its checks' namespace."""
+    path: str
+    """The suite's folder on the machine that ran it."""
+    behaviours: dict[str, str] = field(default_factory=dict)
+    """The titles of its behaviours, by namespaced key (``shop_checks:orders``)."""
+
+
+@dataclass(frozen=True)
 class DriverInfo:
     """The DB-API driver a cell used, and how its DATABASES entry was configured."""
 
@@ -292,6 +306,10 @@ class CellResult:
     """The Django release the matrix names for the cell (e.g. 5.2): the docs its claims come from."""
     checks: list[CheckResult] = field(default_factory=list)
     """Every check's record."""
+    suites: list[SuiteInfo] = field(default_factory=list)
+    """A user's suites the cell ran; their checks' ids are namespaced by the suite's name."""
+    builtin: bool = True
+    """Whether the built-in suites ran (``dbcompat run --no-builtin`` runs a user's suites alone)."""
     schema_version: int = SCHEMA_VERSION
     """The version of this format; it changes when a field changes meaning."""
 

@@ -45,6 +45,7 @@ from harness.results import (
 )
 from harness.servers import ProvidedServer, ServerPool, server_info
 from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
+from harness.user_suites import Suite
 
 # Where a cell's pytest writes "done total" after each check, for the live display.
 # Seconds a cell waits for its server to be settled before building its environment meanwhile:
@@ -119,14 +120,17 @@ def run_cells(
     reporter: Reporter | None = None,
     keep_servers: Path | None = None,
     check_timeout: float | None = None,
+    suites: Sequence[Suite] = (),
+    builtin: bool = True,
 ) -> RunSummary:
     """Run the cells, ``jobs`` at a time; on Ctrl-C stop what runs and keep what finished.
 
     ``keep_servers``: a file where started containers are recorded and left running, and from
-    which containers kept by an earlier run are reused.
+    which containers kept by an earlier run are reused. ``suites``: a user's suites, run in every
+    cell beside the built-in ones, or instead of them when ``builtin`` is false.
     """
     environ = dict(os.environ if environ is None else environ)
-    runner = _Runner(matrix, results_dir, environ, root, keep_servers, check_timeout)
+    runner = _Runner(matrix, results_dir, environ, root, keep_servers, check_timeout, tuple(suites), builtin)
     return runner.run(cells, max(1, jobs), reporter or Reporter(say))
 
 
@@ -139,9 +143,14 @@ class _Runner:
         root: Path,
         keep: Path | None,
         check_timeout: float | None,
+        suites: tuple[Suite, ...] = (),
+        builtin: bool = True,
     ) -> None:
         self.matrix = matrix
-        self.results_dir = results_dir
+        self.suites = suites
+        self.builtin = builtin
+        # Absolute: each cell's pytest runs in the project's folder, whatever folder the run was started from.
+        self.results_dir = results_dir.absolute()
         self.environ = environ
         self.root = root
         self.pool = ServerPool(environ, keep)
@@ -154,7 +163,7 @@ class _Runner:
         self.hurry = threading.Event()  # a second signal came while stopping
         self._children: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
-        self.progress_dir = results_dir / ".progress"
+        self.progress_dir = self.results_dir / ".progress"
 
     def run(self, cells: Sequence[Cell], jobs: int, reporter: Reporter) -> RunSummary:
         results: dict[str, CellResult] = {}
@@ -242,10 +251,22 @@ class _Runner:
         try:
             provided = self.pool.provide(cell.server)  # waits for a start under way
         except DbcompatError as exc:
-            return _placeholder(cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began)
+            return _placeholder(
+                cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began, self.suites, self.builtin
+            )
         built = built or self._build(cell, reporter)
         if isinstance(built, DbcompatError):
-            return _placeholder(cell, CellStatus.HARNESS_ERROR, str(built), provided, results_dir, started_at, began)
+            return _placeholder(
+                cell,
+                CellStatus.HARNESS_ERROR,
+                str(built),
+                provided,
+                results_dir,
+                started_at,
+                began,
+                self.suites,
+                self.builtin,
+            )
         python = built
         if self.stopping.is_set():
             return None
@@ -259,13 +280,16 @@ class _Runner:
             provided=provided,
             progress=self.progress_dir / cell.id,
             connect_timeout=self.connect_timeout,
+            suites=self.suites,
+            builtin=self.builtin,
         ).write(self.progress_dir / f"{cell.id}.job.json")
         child_environ = {k: v for k, v in self.environ.items() if k != "PYTEST_ADDOPTS"}
         command = [
             str(python),
             "-m",
             "pytest",
-            str(self.root / "suites"),
+            *([str(self.root / "suites")] if self.builtin else []),
+            *(suite.path for suite in self.suites),
             f"--dbcompat-job={job}",
             f"--rootdir={self.root}",
             "-p",
@@ -299,7 +323,17 @@ class _Runner:
                 os.killpg(child.pid, signal.SIGKILL)
             child.communicate()
             reason = f"the cell did not finish within {CELL_TIMEOUT}s"
-            return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+            return _placeholder(
+                cell,
+                CellStatus.HARNESS_ERROR,
+                reason,
+                provided,
+                results_dir,
+                started_at,
+                began,
+                self.suites,
+                self.builtin,
+            )
         finally:
             with self._lock:
                 self._children.discard(child)
@@ -314,7 +348,17 @@ class _Runner:
             said = [line.split(ERROR_PREFIX, 1)[1] for line in output.splitlines() if ERROR_PREFIX in line]
             why = redact(said[-1], provided.secrets) if said else tail
             reason = f"the cell's pytest exited with {child.returncode} without writing results: {why}"
-            return _placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, results_dir, started_at, began)
+            return _placeholder(
+                cell,
+                CellStatus.HARNESS_ERROR,
+                reason,
+                provided,
+                results_dir,
+                started_at,
+                began,
+                self.suites,
+                self.builtin,
+            )
         if child.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
             # pytest itself failed (an internal error, an interrupt) after the results were written.
             result = replace(
@@ -340,6 +384,8 @@ def _placeholder(
     results_dir: Path,
     started_at: str,
     began: float,
+    suites: Sequence[Suite] = (),
+    builtin: bool = True,
 ) -> CellResult:
     """The result of a cell whose checks never ran, written like any other."""
     result = CellResult(
@@ -355,6 +401,8 @@ def _placeholder(
         started_at=started_at,
         finished_at=_now(),
         duration=round(time.monotonic() - began, 3),
+        suites=[suite.info() for suite in suites],
+        builtin=builtin,
     )
     _keep(results_dir, result, provided.secrets if provided else ())
     return result

@@ -641,3 +641,71 @@ def test_the_page_s_filters_compare_observations_without_the_evidence() -> None:
     # draws a check's grid from); the cells changed since a baseline (there is none).
     assert rows["collation.exact_ignores_case"][1:] == ["nuvdd", "0..11", ["false", "true"], []]
     assert rows["row-locking.nowait.use"][1:] == ["duvxX", "0..11", ["ok", "ProgrammingError"], []]
+
+
+# -- wrappers and configurations against what they build on ---------------------------------------------
+
+
+def test_a_wrapper_and_a_configuration_are_contrasted_with_the_driver_they_build_on() -> None:
+    """A third-party backend (django-prometheus) and a configuration (a pool) against their plain driver on the
+    same server and Django version: only the checks whose observation differs, each with both observations."""
+    from harness.results import BackendInfo, DriverInfo
+
+    def made(driver: DriverInfo, observed: dict[str, object]) -> CellResult:
+        checks = [check(check_id, Outcome.AS_DOCUMENTED, value, value) for check_id, value in observed.items()]
+        return replace(
+            cell(f"postgres15-{driver.id}-django52", "postgresql", "15", "15.20", driver.id, "5.2.19", checks),
+            driver=driver,
+        )
+
+    plain = DriverInfo(id="psycopg", name="psycopg 3", module="psycopg", engine="django.db.backends.postgresql")
+    wrapper = DriverInfo(
+        id="prometheus-psycopg",
+        name="django-prometheus over psycopg 3",
+        module="psycopg",
+        engine="django_prometheus.db.backends.postgresql",
+        variant_of="psycopg",
+        backend=BackendInfo("django-prometheus", "2.5.0", "django.db.backends.postgresql"),
+    )
+    pool = DriverInfo(
+        id="psycopg-pool",
+        name="psycopg 3, connection pool",
+        module="psycopg",
+        engine="django.db.backends.postgresql",
+        options={"pool": True},
+        variant_of="psycopg",
+    )
+    report = build_report(
+        [
+            made(
+                plain, {"connections.reuse": "same", "connections.health_check": "reconnected", "smoke.round_trip": 1}
+            ),
+            made(
+                wrapper, {"connections.reuse": "same", "connections.health_check": "reconnected", "smoke.round_trip": 1}
+            ),
+            made(pool, {"connections.reuse": "ImproperlyConfigured", "connections.health_check": "reconnected"}),
+        ]
+    )
+    by_driver = {contrast.driver: contrast for contrast in report.contrasts}
+    assert set(by_driver) == {"prometheus-psycopg", "psycopg-pool"}
+    prometheus, pooled = by_driver["prometheus-psycopg"], by_driver["psycopg-pool"]
+    assert (prometheus.base, prometheus.kind, prometheus.pairs, prometheus.checks, prometheus.rows) == (
+        "psycopg", "wraps", 1, 3, ()
+    )  # fmt: skip
+    assert prometheus.label == (
+        "django-prometheus over psycopg 3: django-prometheus 2.5.0 (django_prometheus.db.backends.postgresql, "
+        "wraps django.db.backends.postgresql)"
+    )
+    assert (pooled.kind, pooled.checks, pooled.label) == (
+        "configures",
+        2,
+        "psycopg 3, connection pool, OPTIONS pool=true",
+    )
+    assert [(r.check, r.base, r.other, r.cells) for r in pooled.rows] == [
+        ("connections.reuse", "✓ same", "✓ ImproperlyConfigured", ("postgres15-psycopg-pool-django52",))
+    ]
+    markdown = render_markdown(report)
+    assert "### `psycopg-pool` against `psycopg`" in markdown
+    assert "| `connections.reuse` | ✓ same | ✓ ImproperlyConfigured | postgres15-psycopg-pool-django52 |" in markdown
+    html = render_html(report)
+    assert '<h2 id="contrasts">' in html and "<code>connections.reuse</code>" in html

@@ -12,14 +12,18 @@ import copy
 import importlib
 import itertools
 import sys
+from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.backends import Backend
 from harness.errors import DbcompatError
 from harness.matrix import Cell, Driver
 from harness.servers import ProvidedServer
 from harness.servers.throwaway import Throwaway, create_statements
+
+if TYPE_CHECKING:
+    from harness.user_suites import Suite
 
 
 def cell_database(cell: Cell, provided: ProvidedServer, name: str, connect: float, read: float) -> dict[str, Any]:
@@ -182,10 +186,11 @@ def read_one(raw: Any, sql: str, on_error: str | None = None) -> str | None:
 SUITES_APP = "suites"
 
 
-def configure_django(database: dict[str, Any], driver: Driver | None = None) -> None:
+def configure_django(database: dict[str, Any], driver: Driver | None = None, suites: Sequence[Suite] = ()) -> None:
     """Django's settings for a cell: its one database, the suites' app, time zones on.
 
-    ``driver``, when it stands in for a module Django imports, is put in its place first.
+    ``driver``, when it stands in for a module Django imports, is put in its place first. A user's
+    ``suites`` add their apps (their folders' parents go on ``sys.path``, so that they import).
     """
     if driver is not None and driver.replaces is not None:
         use_driver(driver, database["ENGINE"])
@@ -193,10 +198,14 @@ def configure_django(database: dict[str, Any], driver: Driver | None = None) -> 
     import django
     from django.conf import settings
 
-    suites = importlib.import_module(SUITES_APP)
-    apps = list(getattr(suites, "DJANGO_APPS", [SUITES_APP]))
+    builtin = importlib.import_module(SUITES_APP)
+    apps = list(getattr(builtin, "DJANGO_APPS", [SUITES_APP]))
     # A third-party backend's own apps (its models, its checks), after the suites'.
     apps += [app for app in (driver.installed_apps if driver is not None else ()) if app not in apps]
+    for suite in suites:
+        if suite.parent not in sys.path:
+            sys.path.insert(0, suite.parent)
+        apps += [app for app in suite.apps if app not in apps]
     settings.configure(
         DATABASES={"default": database},
         INSTALLED_APPS=apps,

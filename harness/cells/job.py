@@ -21,6 +21,7 @@ from harness.errors import DbcompatError, UsageError, seconds_from
 from harness.matrix import Cell
 from harness.servers import ProvidedServer, ServerPool
 from harness.servers.throwaway import RUN_TOKEN_VARIABLE, new_token
+from harness.user_suites import Suite
 
 # A cell's whole wait for one check: past it the check's statement is cancelled.
 DEFAULT_CHECK_TIMEOUT = 60.0
@@ -40,6 +41,8 @@ class CellJob:
     unavailable: str | None = None  # why there is no server, when there is none
     progress: Path | None = None  # where "done total" goes, for a runner's live display
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    suites: tuple[Suite, ...] = ()  # a user's suites, run beside (or, without builtin, instead of) the built-in ones
+    builtin: bool = True
 
     def write(self, path: Path) -> Path:
         """The job as a file only its owner reads (it holds the server's password)."""
@@ -63,6 +66,8 @@ class CellJob:
             "unavailable": self.unavailable,
             "progress": str(self.progress) if self.progress else None,
             "connect_timeout": self.connect_timeout,
+            "suites": [suite.to_json() for suite in self.suites],
+            "builtin": self.builtin,
         }
 
     @staticmethod
@@ -83,6 +88,8 @@ class CellJob:
                 unavailable=data["unavailable"],
                 progress=Path(data["progress"]) if data["progress"] else None,
                 connect_timeout=float(data["connect_timeout"]),
+                suites=tuple(Suite.from_json(suite) for suite in data["suites"]),
+                builtin=bool(data["builtin"]),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{path}: not a cell job dbcompat wrote ({type(exc).__name__}: {exc})") from None
@@ -99,7 +106,12 @@ def connect_timeout(environ: Mapping[str, str]) -> float:
 
 
 def job_from_environment(
-    cell: Cell, environ: Mapping[str, str], results_dir: Path, timeout: float | None = None
+    cell: Cell,
+    environ: Mapping[str, str],
+    results_dir: Path,
+    timeout: float | None = None,
+    suites: tuple[Suite, ...] = (),
+    builtin: bool = True,
 ) -> tuple[CellJob, ServerPool]:
     """The job of a plain pytest run: the server provided here (and the pool, to stop it at the end)."""
     pool = ServerPool(environ)
@@ -116,5 +128,7 @@ def job_from_environment(
         provided=provided,
         unavailable=unavailable,
         connect_timeout=connect_timeout(environ),
+        suites=suites,
+        builtin=builtin,
     )
     return job, pool

@@ -164,6 +164,10 @@ class CellSession:
             with contextlib.suppress(Exception):
                 probe.close()
 
+    def collection_failed(self, where: str, error: str) -> None:
+        """A check module could not be collected (a user's suite that does not import here): no check ran."""
+        self._fail(CellStatus.HARNESS_ERROR, f"could not collect {where}: {error}")
+
     def interrupted(self) -> None:
         """The run was stopped: whatever checks are recorded, the cell did not finish."""
         self._fail(CellStatus.HARNESS_ERROR, "interrupted before every check ran")
@@ -234,7 +238,7 @@ class CellSession:
             database.update(
                 self.backend.throwaway_user_settings(name, self._throwaway_password, self._admin_database())
             )
-        configure_django(database, self.cell.driver)
+        configure_django(database, self.cell.driver, self.job.suites)
 
     def _admin_database(self) -> str:
         """The NAME Django connects to as the URL's own user: never a database the harness drops."""
@@ -378,6 +382,8 @@ class CellSession:
             finished_at=_now(),
             duration=round(time.monotonic() - self.started, 3),
             checks=sorted(self.records.values(), key=lambda r: r.id),
+            suites=[suite.info() for suite in self.job.suites],
+            builtin=self.job.builtin,
         )
 
     def _wrapper_class(self) -> type | None:

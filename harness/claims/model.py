@@ -246,6 +246,15 @@ class ClaimsTable:
             Expect(explanation.when, None).specs()
             self._explanations.setdefault(explanation.check, []).append(explanation)
 
+    def extended(self, claims: Iterable[Claim], explanations: Iterable[Explanation] = ()) -> ClaimsTable:
+        """This table and more claims (a user's suites'), for checks this table has no claim for."""
+        added = list(claims)
+        for claim in added:
+            if claim.check in self._claims:
+                raise ValueError(f"a claim for {claim.check!r}, which the built-in claims already have")
+        mine = [claim for found in self._claims.values() for claim in found]
+        return ClaimsTable(mine + added, self.references, self.explanations() + list(explanations))
+
     def explanations(self) -> list[Explanation]:
         return [e for found in self._explanations.values() for e in found]
 

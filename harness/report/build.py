@@ -15,7 +15,7 @@ import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +32,8 @@ from harness.report.model import (
     BackendView,
     ClaimGroup,
     Column,
+    Contrast,
+    ContrastRow,
     Count,
     Entry,
     Finding,
@@ -66,7 +68,8 @@ from harness.report.model import (
     visible,
     visible_results,
 )
-from harness.results import CellResult, CheckResult, DjangoView, Outcome, PoolerInfo, as_json_bytes
+from harness.results import CellResult, CheckResult, DjangoView, Outcome, PoolerInfo, SuiteInfo, as_json_bytes
+from harness.user_suites import SEPARATOR
 from harness.versions import VENDORS, leading_version
 
 if TYPE_CHECKING:
@@ -190,6 +193,10 @@ class _Ingest:
     changes: list[Change] | None = None
     _before: dict[str, CellResult] = field(default_factory=dict)
     _links: dict[str, bool] = field(default_factory=dict)
+    # A user's suites the results ran (by name): their behaviours' titles, and where they are for ``repro``.
+    suites: dict[str, SuiteInfo] = field(default_factory=dict)
+    # Each distinct observation (by its number) in more words, as the contrasts of wrappers show it.
+    long_texts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.baseline is not None:
@@ -215,6 +222,8 @@ class _Ingest:
 
         False if one of its links is not one a page may follow.
         """
+        for suite in result.suites:
+            self.suites.setdefault(suite.name, suite)
         changed: set[str | None] = set()
         if self.changes is not None:
             found = diff_cell(self._before.pop(result.cell, None), result)
@@ -242,6 +251,7 @@ class _Ingest:
                         short_text(observed),
                         short_text(observed, 24),
                     )
+                    self.long_texts.append(short_text(observed, 60))
             flagged = False
             if check.flags:
                 for name, flag in check.flags.items():
@@ -353,7 +363,8 @@ class _Ingest:
                 )
             )
         findings = self._findings(cells, column_of, columns)
-        groups = _groups(rows)
+        titles = behaviour_titles(self.suites.values())
+        groups = _groups(rows, titles)
         ordered = [c.result for c in cells]
         return Report(
             generated_at=max((r.finished_at for r in ordered), default=""),
@@ -373,7 +384,8 @@ class _Ingest:
             changes=self._changes(),
             history=history,
             vendor_columns=tuple(vendor_columns),
-            finding_groups=_finding_groups(findings, columns, [row.check for g in groups for row in g.rows]),
+            finding_groups=_finding_groups(findings, columns, [row.check for g in groups for row in g.rows], titles),
+            contrasts=_contrasts(cells, self.long_texts),
             layout=layout,
             patterns=tuple(grids.patterns),
             block_runs=tuple(tuple(runs) for runs in grids.runs),
@@ -415,10 +427,16 @@ class _Ingest:
                 explanation,
                 source,
                 url,
+                self._suite_path(check),
             )
             made.append(finding)
         # In the order of the checks, then of the first cell each is found in, as the table shows them.
         return tuple(sorted(made, key=lambda f: (_check_order(f.check), f.cells[0][1])))
+
+    def _suite_path(self, check_id: str) -> str | None:
+        """The folder of the user's suite a check is from (``dbcompat repro --suite`` needs it); None if built in."""
+        suite = self.suites.get(check_id.split(SEPARATOR, 1)[0]) if SEPARATOR in check_id else None
+        return suite.path if suite is not None else None
 
     def _flag_rows(self, cells: Sequence[_Cell]) -> tuple[FlagRow, ...]:
         """The flags audit: every feature flag a check recorded, per cell, with its agreement."""
@@ -740,12 +758,80 @@ def _check_order(check_id: str) -> tuple[int, str]:
     return (_behaviour_rank(check_id.split(".", 1)[0])[0], check_id)
 
 
-def _groups(rows: Sequence[Row]) -> tuple[Group, ...]:
+def _contrasts(cells: Sequence[_Cell], texts: Sequence[str]) -> tuple[Contrast, ...]:
+    """Each third-party backend against the cells of the Django backend it wraps (the plain driver entry of the
+    same DB-API module and that ENGINE), and each configuration against its plain driver: on the same server
+    and Django version, the checks whose observation differs (or whose outcome does, where neither observed)."""
+    ran = [cell for cell in cells if cell.has_checks]
+    by_driver = {(c.result.server.id, c.django, c.result.driver.id): c for c in ran}
+    plain: dict[tuple[str, str, str, str | None], _Cell] = {}
+    for cell in ran:
+        driver = cell.result.driver
+        if driver.variant_of is None and driver.backend is None and not driver.options:
+            plain.setdefault((cell.result.server.id, cell.django, driver.module, driver.engine), cell)
+    pairs: dict[tuple[str, str, str], list[tuple[_Cell, _Cell]]] = {}
+    labels: dict[str, str] = {}
+    for cell in ran:
+        driver, server = cell.result.driver, cell.result.server.id
+        # A third-party backend's entry names the plain driver it builds on (variant_of), else its DB-API module.
+        if driver.variant_of is not None:
+            base = by_driver.get((server, cell.django, driver.variant_of))
+        elif driver.backend is not None and driver.backend.wraps is not None:
+            base = plain.get((server, cell.django, driver.module, driver.backend.wraps))
+        else:
+            continue
+        options = ", ".join(f"{name}={json.dumps(value)}" for name, value in driver.options.items())
+        label = f"{driver.name}" + (f", OPTIONS {options}" if options else "")
+        kind = "configures"
+        if driver.backend is not None:
+            kind = "wraps"
+            made = " ".join(part for part in (driver.backend.distribution, driver.backend.version) if part)
+            wraps = f", wraps {driver.backend.wraps}" if driver.backend.wraps else ""
+            label = f"{label}: {made or driver.engine} ({driver.engine}{wraps})"
+        if base is not None:
+            pairs.setdefault((driver.id, base.result.driver.id, kind), []).append((base, cell))
+            labels.setdefault(driver.id, label)
+    contrasts = []
+    for (driver_id, base_id, kind), found in sorted(pairs.items()):
+        differ: dict[tuple[str, str, str], list[str]] = {}
+        compared: set[str] = set()
+        for base, other in found:
+            for check_id, entry in other.entries.items():
+                was = base.entries.get(check_id)
+                if was is None:
+                    continue
+                compared.add(check_id)
+                if was.observation != entry.observation or (entry.observation < 0 and was.outcome is not entry.outcome):
+                    key = (check_id, _contrast_text(was, texts), _contrast_text(entry, texts))
+                    differ.setdefault(key, []).append(other.result.cell)
+        rows = tuple(
+            ContrastRow(check, was, now, tuple(members))
+            for (check, was, now), members in sorted(differ.items(), key=lambda item: _check_order(item[0][0]))
+        )
+        contrasts.append(Contrast(driver_id, labels[driver_id], base_id, kind, len(found), len(compared), rows))
+    return tuple(contrasts)
+
+
+def _contrast_text(entry: Entry, texts: Sequence[str]) -> str:
+    """An entry as a contrast shows it: the outcome's symbol and the observation, else the outcome."""
+    return f"{entry.symbol} {texts[entry.observation] if entry.observation >= 0 else entry.outcome.value}"
+
+
+def behaviour_titles(suites: Iterable[SuiteInfo]) -> dict[str, str]:
+    """Each behaviour's title: the built-in ones', then those a user's suites give theirs (keys namespaced)."""
+    titles = dict(BEHAVIOURS)
+    for suite in suites:
+        for key, title in suite.behaviours.items():
+            titles.setdefault(key, title)
+    return titles
+
+
+def _groups(rows: Sequence[Row], titles: Mapping[str, str]) -> tuple[Group, ...]:
     grouped: dict[str, list[Row]] = {}
     for row in rows:
         grouped.setdefault(row.check.split(".", 1)[0], []).append(row)
     return tuple(
-        Group(key, BEHAVIOURS.get(key, key), tuple(members))
+        Group(key, titles.get(key, key), tuple(members))
         for key, members in sorted(grouped.items(), key=lambda item: _behaviour_rank(item[0]))
     )
 
@@ -759,7 +845,7 @@ def _counts(tally: Counter[int], by_identity: dict[int, Entry]) -> tuple[Count, 
 
 
 def _finding_groups(
-    findings: Sequence[Finding], columns: Sequence[Column], check_ids: Sequence[str]
+    findings: Sequence[Finding], columns: Sequence[Column], check_ids: Sequence[str], titles: Mapping[str, str]
 ) -> tuple[FindingGroup, ...]:
     """The findings by behaviour, then by server (in the columns' order): one line per finding and server."""
     row_of = {check: index for index, check in enumerate(check_ids)}
@@ -770,7 +856,7 @@ def _finding_groups(
     for finding in findings:
         by_server: dict[str, list[FindingCell]] = {}
         for cell, index in finding.cells:
-            command = repro_command(finding.check, cell)
+            command = repro_command(finding.check, cell, finding.suite_path)
             by_server.setdefault(columns[index].server_id, []).append(FindingCell(cell, index, command))
         servers = by_behaviour.setdefault(finding.check.split(".", 1)[0], {})
         for server, cells in by_server.items():
@@ -778,7 +864,7 @@ def _finding_groups(
     return tuple(
         FindingGroup(
             key,
-            BEHAVIOURS.get(key, key),
+            titles.get(key, key),
             tuple(
                 FindingServer(server, server_rank[server][1], tuple(items))
                 for server, items in sorted(servers.items(), key=lambda item: server_rank[item[0]][0])

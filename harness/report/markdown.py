@@ -123,4 +123,5 @@ def render_markdown(report: Report | Sequence[CellResult]) -> str:
         not_run=report.not_run,
         partial=report.partial,
         history=report.history,
+        contrasts=report.contrasts,
     )

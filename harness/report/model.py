@@ -254,16 +254,19 @@ class Finding:
     explanation: str | None  # None: unexplained (the goal is none)
     explanation_source: str | None
     explanation_url: str | None  # only a link the report may follow
+    suite_path: str | None = None  # the folder of the user's suite the check is from; None for a built-in one
 
     @property
     def command(self) -> str:
         """The command that reproduces it on its first cell."""
-        return repro_command(self.check, self.cells[0][0])
+        return repro_command(self.check, self.cells[0][0], self.suite_path)
 
 
-def repro_command(check: str, cell: str) -> str:
-    """The command that writes a script reproducing ``check``'s observation on ``cell``, quoted for a shell."""
-    return f"dbcompat repro {shlex.quote(check)} {shlex.quote(cell)}"
+def repro_command(check: str, cell: str, suite_path: str | None = None) -> str:
+    """The command that writes a script reproducing ``check``'s observation on ``cell``, quoted for a shell;
+    a user's suite's check names its suite's folder."""
+    suite = f" --suite {shlex.quote(suite_path)}" if suite_path is not None else ""
+    return f"dbcompat repro{suite} {shlex.quote(check)} {shlex.quote(cell)}"
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,30 @@ class History:
 
 
 @dataclass(frozen=True)
+class ContrastRow:
+    """A check a wrapper or configuration sees otherwise than the driver it builds on, on the same cells."""
+
+    check: str
+    base: str  # the base's entry: its outcome symbol and observation ("✓ 1")
+    other: str  # the wrapper's, on the same server and Django version
+    cells: tuple[str, ...]  # the wrapper's cells that differ so
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A third-party backend against the Django backend it wraps, or a configuration (a driver entry with
+    options) against its plain driver: the checks where they behave differently, server by server."""
+
+    driver: str  # the wrapper's or configuration's driver id
+    label: str  # what it is: "django-prometheus 2.3.1 (wraps django.db.backends.postgresql)"
+    base: str  # the driver id it is compared with
+    kind: str  # "wraps" or "configures"
+    pairs: int  # cells compared with their base's cell (same server, same Django version)
+    checks: int  # checks compared
+    rows: tuple[ContrastRow, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     generated_at: str
     harness_version: str
@@ -446,6 +473,7 @@ class Report:
     # Per column, the number of its cell in the order the report was given the cells: what its evidence is
     # found by (``evidence.py``).
     numbers: tuple[int, ...] = ()
+    contrasts: tuple[Contrast, ...] = ()
 
     @property
     def unexplained(self) -> int:

@@ -34,6 +34,7 @@ from harness.errors import UsageError
 from harness.matrix import Cell, Matrix
 from harness.repro.bundle import HARNESS, SUITES, Binding, Bundle, CannotBundle, Frozen
 from harness.results import CellResult, CellStatus, CheckResult
+from harness.user_suites import SEPARATOR, Suite, check_modules
 
 SUITES_PACKAGE = "suites"
 # The folder holding the behaviour suites: this checkout's.
@@ -107,22 +108,32 @@ def suite_checks(root: Path) -> list[SuiteCheck]:
     folder = root / SUITES_PACKAGE
     if not folder.is_dir():
         raise UsageError(f"no behaviour suites at {folder}; run dbcompat repro from a checkout of dbcompat")
-    return [check for path in sorted(folder.glob("test_*.py")) for check in _checks_in(path)]
+    return [check for path in sorted(folder.glob("test_*.py")) for check in _checks_in(path, SUITES_PACKAGE)]
+
+
+def user_suite_checks(suite: Suite) -> list[SuiteCheck]:
+    """Every check a user's suite defines, by their ids within the suite (not namespaced)."""
+    parent = Path(suite.parent)
+    return [
+        check
+        for path in check_modules(suite)
+        for check in _checks_in(path, ".".join(path.relative_to(parent).with_suffix("").parts[:-1]))
+    ]
 
 
 _CHECKS_IN: dict[tuple[Path, int, int], list[SuiteCheck]] = {}
 
 
-def _checks_in(path: Path) -> list[SuiteCheck]:
+def _checks_in(path: Path, package: str) -> list[SuiteCheck]:
     """The checks one suite module defines (read once per state of the file)."""
     state = path.stat()
     key = (path, state.st_mtime_ns, state.st_size)
     if key not in _CHECKS_IN:
-        _CHECKS_IN[key] = list(_read_checks(path))
+        _CHECKS_IN[key] = list(_read_checks(path, package))
     return _CHECKS_IN[key]
 
 
-def _read_checks(path: Path) -> Iterator[SuiteCheck]:
+def _read_checks(path: Path, package: str) -> Iterator[SuiteCheck]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
@@ -138,10 +149,12 @@ def _read_checks(path: Path) -> Iterator[SuiteCheck]:
             elif called == "pytest.mark.parametrize" and len(decorator.args) >= 2:
                 parametrize.append((str(ast.literal_eval(decorator.args[0])), decorator.args[1]))
         if isinstance(template, str):
-            yield SuiteCheck(f"{SUITES_PACKAGE}.{path.stem}", path, node.name, template, tuple(parametrize))
+            yield SuiteCheck(f"{package}.{path.stem}", path, node.name, template, tuple(parametrize))
 
 
-def find_check(check_id: str, checks: Sequence[SuiteCheck]) -> tuple[SuiteCheck, dict[str, str]]:
+def find_check(
+    check_id: str, checks: Sequence[SuiteCheck], suite: Suite | None = None
+) -> tuple[SuiteCheck, dict[str, str]]:
     """The suite check whose id template makes ``check_id``, with its parameters; else one line naming close ids."""
     for found in checks:
         parameters = found.parameters_of(check_id)
@@ -149,8 +162,22 @@ def find_check(check_id: str, checks: Sequence[SuiteCheck]) -> tuple[SuiteCheck,
             return found, parameters
     # A parametrized check is named by its template ("row-locking.{option}.use"), which shows its shape.
     close = difflib.get_close_matches(check_id, [c.template for c in checks], n=3, cutoff=0.5)
+    if suite is not None:
+        hint = f"did you mean {' or '.join(suite.namespaced(c) for c in close)}? " if close else ""
+        raise UsageError(f"no check {suite.namespaced(check_id)!r} in the suite at {suite.path}; {hint}")
     hint = f"did you mean {' or '.join(close)}? " if close else ""
     raise UsageError(f"no check {check_id!r} in the behaviour suites; {hint}the README's Checks table lists them")
+
+
+def _user_suite(check_id: str, suites: Sequence[Suite]) -> Suite | None:
+    """The user's suite a namespaced check id is from; one line saying to give it when it is not among ``suites``."""
+    if SEPARATOR not in check_id:
+        return None
+    name = check_id.split(SEPARATOR, 1)[0]
+    for suite in suites:
+        if suite.name == name:
+            return suite
+    raise UsageError(f"{check_id} is a check of the suite {name!r}: give that suite's folder with --suite PATH")
 
 
 @dataclass(frozen=True)
@@ -164,8 +191,16 @@ class Reproducer:
     url_variable: str | None  # None for SQLite, which needs no server
 
 
-def reproducer(check_id: str, cell_id: str, matrix: Matrix, results: Path, root: Path | None = None) -> Reproducer:
-    """The script reproducing ``check_id`` on ``cell_id``, from that cell's results in ``results``.
+def reproducer(
+    check_id: str,
+    cell_id: str,
+    matrix: Matrix,
+    results: Path,
+    root: Path | None = None,
+    suites: Sequence[Suite] = (),
+) -> Reproducer:
+    """The script reproducing ``check_id`` on ``cell_id``, from that cell's results in ``results``; a check of a
+    user's suite (``shop_checks:orders.total``) is read from that suite, one of ``suites``.
 
     Bad input is one :class:`UsageError` line naming what is wrong and what to do, checked in this order: the
     check, the cell, its results (a cell whose checks do not apply has nothing to reproduce), the check's record
@@ -174,7 +209,11 @@ def reproducer(check_id: str, cell_id: str, matrix: Matrix, results: Path, root:
     from harness.results import load_result
 
     root = SUITES_ROOT if root is None else root
-    suite_check, parameters = find_check(check_id, suite_checks(root))
+    suite = _user_suite(check_id, suites)
+    if suite is None:
+        suite_check, parameters = find_check(check_id, suite_checks(root))
+    else:
+        suite_check, parameters = find_check(check_id.split(SEPARATOR, 1)[1], user_suite_checks(suite), suite)
     cell = matrix.cell(cell_id)
     path = results / f"{cell.id}.json"
     if not path.is_file():
@@ -195,7 +234,7 @@ def reproducer(check_id: str, cell_id: str, matrix: Matrix, results: Path, root:
             f"'dbcompat run {cell.id}' again"
         )
     try:
-        script = _script_data(suite_check, parameters, cell, result, record, path, root)
+        script = _script_data(suite_check, parameters, cell, result, record, path, root, suite)
     except CannotBundle as exc:
         raise CannotBundle(f"{check_id} cannot be reproduced by a script of its own: {exc}") from None
     return Reproducer(check_id, cell.id, render_script(script), script["filename"], script["url_variable"])
@@ -214,10 +253,12 @@ def _script_data(
     record: CheckResult,
     results_file: Path,
     root: Path,
+    suite: Suite | None = None,
 ) -> dict[str, Any]:
     from harness.backends import backend_for
     from harness.claims import CLAIMS
     from harness.claims.model import expected_json
+    from harness.user_suites import suite_claims
     from harness.versions import Target, leading_version
 
     server = result.server
@@ -237,10 +278,11 @@ def _script_data(
         options=dict(cell.driver.options),
         driver_bases=(cell.driver.variant_of,) if cell.driver.variant_of else (),
     )
-    claim = CLAIMS.claim_for(record.id, target)
+    claims = CLAIMS.extended(*suite_claims([suite])) if suite is not None else CLAIMS
+    claim = claims.claim_for(record.id, target)
     has_claim, expected = claim.expected_for(target) if claim is not None else (False, None)
 
-    bundled = _bundle(suite_check, parameters, cell, type(backend), release, root)
+    bundled = _bundle(suite_check, parameters, cell, type(backend), release, root, suite)
     bundle = bundled.bundle
     api = {key: bundle.names[Binding(module, name)] for key, (module, name) in HARNESS_API.items()}
     api["backend"] = bundle.names[Binding(type(backend).__module__, type(backend).__qualname__)]
@@ -255,7 +297,8 @@ def _script_data(
         "filename": default_filename(record.id, cell.id),
         "dbcompat_version": __version__,
         "django_name": f"Django {release} with {cell.driver.name} on {backend.display_name}",
-        "check_location": f"{suite_check.path.relative_to(root)}::{suite_check.function}",
+        "check_location": f"{suite_check.path.relative_to(Path(suite.parent) if suite else root)}::"
+        f"{suite_check.function}",
         "claim": claim.statement if claim is not None else None,
         "source": claim.source.cite(target.django_version) if claim is not None else None,
         "source_url": claim.source.url(target.django_version) if claim is not None else None,
@@ -348,10 +391,18 @@ def _bundle(
     backend_class: type,
     release: Version,
     root: Path,
+    suite: Suite | None = None,
 ) -> _Bundled:
     # Django's, the driver's and the backend's (Connector/Python's, a third party's) modules.
     allowed = {"django", cell.driver.module.split(".")[0], cell.driver.engine.split(".")[0]}
-    bundle = Bundle({"harness": PROJECT_ROOT, SUITES_PACKAGE: root}, allowed, _template_names(), _frozen(release))
+    roots = {"harness": PROJECT_ROOT, SUITES_PACKAGE: root}
+    apps = _django_apps(root)
+    if suite is not None:
+        # A user's suite, and the apps beside it that it installs (the user's own app its checks are about).
+        parent = Path(suite.parent)
+        roots |= {top: parent for top in (app.split(".")[0] for app in suite.apps) if (parent / top).is_dir()}
+        apps += [app for app in suite.apps if app not in apps]
+    bundle = Bundle(roots, allowed, _template_names(), _frozen(release))
     check = bundle.add(suite_check.module, suite_check.function)
     fixtures = _fixtures_of(bundle, check, set(parameters))
     lists = [
@@ -369,7 +420,7 @@ def _bundle(
         kept = wanted
     bundle.name_everything()
     rendered = [(name, _renamed_expression(expression, found, bundle)) for name, expression, found in lists]
-    return _Bundled(bundle, fixtures, rendered, _django_apps(root))
+    return _Bundled(bundle, fixtures, rendered, apps)
 
 
 def _fixtures_of(bundle: Bundle, binding: Binding, parameters: set[str]) -> dict[str, Binding]:

@@ -28,8 +28,6 @@ from pathlib import Path
 
 from harness.errors import DbcompatError
 
-# The project's own top-level packages: their code is copied, everything else imported.
-PROJECT_PACKAGES = ("harness", "suites")
 # pytest's decorators (fixtures, marks) say how pytest calls a function; the script calls it itself.
 PYTEST = "pytest"
 _BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__", "__doc__"}
@@ -207,7 +205,7 @@ class Bundle:
                 return Binding(module, name)
             if name in source.imported:
                 target, attribute, written = source.imported[name]
-                if not _is_project(target):
+                if not self._is_project(target):
                     self._check_allowed(target, f"{where} uses {name!r}")
                     return Binding(target, attribute, external=True, loads=written)
                 if not attribute or (
@@ -237,6 +235,10 @@ class Bundle:
         raise CannotBundle(f"{why} from {module}, which a script with only Django and the driver cannot import")
 
     # -- modules ------------------------------------------------------------------------------------
+
+    def _is_project(self, module: str) -> bool:
+        """Whether the module's code is copied: one of the bundle's packages (the harness, the suites)."""
+        return module.split(".")[0] in self.roots
 
     def _path_of(self, module: str) -> Path | None:
         root = self.roots.get(module.split(".")[0])
@@ -274,7 +276,7 @@ class Bundle:
                 unit.members = None if members is None else unit.members | members
                 self._queue.append(unit)
             return unit
-        group = SUITES if module.name.split(".")[0] == "suites" else HARNESS
+        group = HARNESS if module.name.split(".")[0] == "harness" else SUITES  # the built-in suites, or a user's
         kept = set(members) if members is not None and isinstance(node, ast.ClassDef) else None
         unit = _Unit(module, node, group, kept, self.frozen.get((module.name, binding.name)))
         self._units[unit.key] = unit
@@ -297,7 +299,7 @@ class Bundle:
         unit.lifted = {}
         for inner in _imports_in_functions(body):
             target = _import_target(inner, unit.module.name)
-            if not _is_project(target):
+            if not self._is_project(target):
                 self._check_allowed(target, f"{where}: an import")
                 continue
             unit.dropped.append(inner)
@@ -521,10 +523,6 @@ def _parsed(name: str, path: Path) -> _Module:
             _read_top_level(module, statement, package, type_only=False)
         _PARSED[key] = module
     return module
-
-
-def _is_project(module: str) -> bool:
-    return module.split(".")[0] in PROJECT_PACKAGES
 
 
 def _read_top_level(module: _Module, statement: ast.stmt, package: str, type_only: bool) -> None:
