@@ -32,12 +32,18 @@ def cell_database(cell: Cell, provided: ProvidedServer, name: str, connect: floa
     connect, ``read`` for each read where the driver can)."""
     from harness.backends import backend_for
 
-    backend = backend_for(cell.server.vendor)
-    driver = cell.driver
+    return database_settings(backend_for(cell.server.vendor), cell.driver, provided.settings, name, connect, read)
+
+
+def database_settings(
+    backend: Backend, driver: Driver, given: dict[str, Any], name: str, connect: float, read: float
+) -> dict[str, Any]:
+    """``DATABASES["default"]`` for ``driver`` on the server whose settings (from its URL) are ``given``: what a
+    cell runs with, and what a reproducer script builds for itself."""
     database: dict[str, Any] = {
         "ENGINE": driver.engine,
         "NAME": name,
-        **provided.settings,
+        **given,
         "TEST": {"NAME": name},
         # What a third-party backend reads from the entry itself (POOL_OPTIONS); the matrix keeps the keys
         # above out of it.
@@ -48,7 +54,7 @@ def cell_database(cell: Cell, provided: ProvidedServer, name: str, connect: floa
     bounds = backend.timeout_options(driver.module, connect, read)
     # The driver entry's options last: they are the configuration the cell is about ({"pool": True}).
     options = backend.bounded_options(copy.deepcopy(dict(driver.options)), connect)
-    database["OPTIONS"] = {**bounds, **provided.settings.get("OPTIONS", {}), **options}
+    database["OPTIONS"] = {**bounds, **given.get("OPTIONS", {}), **options}
     return database
 
 

@@ -21,16 +21,28 @@ def cell_target(cell: Cell, vendor: str, version_reported: str | None, pool_mode
     """
     from django import get_version
 
+    return target_of(cell, vendor, version_reported, driver_version(cell), get_version(), pool_mode)
+
+
+def target_of(
+    cell: Cell,
+    vendor: str,
+    version_reported: str | None,
+    driver_version: str | None,
+    django_version: str,
+    pool_mode: str | None = None,
+) -> Target:
+    """The target of ``cell``'s claims from what was read of it: as its session makes it (:func:`cell_target`),
+    and as a reproducer makes it from the cell's results."""
     from harness.backends import backend_for
 
-    installed = driver_version(cell)
     pooler = cell.server.pooler
     return Target(
         vendor=vendor,
         server_version=backend_for(vendor).server_version(version_reported) if version_reported else None,
         driver=cell.driver.id,
-        driver_version=leading_version(installed) if installed else None,
-        django_version=leading_version(get_version()),
+        driver_version=leading_version(driver_version) if driver_version else None,
+        django_version=leading_version(django_version),
         pooler=(pool_mode or pooler.mode) if pooler is not None else None,
         options=dict(cell.driver.options),
         driver_bases=(cell.driver.variant_of,) if cell.driver.variant_of else (),

@@ -51,6 +51,7 @@ HARNESS_API = {
     "setup_failed": ("harness.checks", "SetupFailed"),
     "describe": ("harness.checks", "describe"),
     "configure_django": ("harness.cells.database", "configure_django"),
+    "database_settings": ("harness.cells.database", "database_settings"),
     "check_driver": ("harness.cells.database", "check_driver"),
     "admin_connection": ("harness.cells.database", "admin_connection"),
     "read_server": ("harness.cells.database", "read_server"),
@@ -256,28 +257,21 @@ def _script_data(
     suite: Suite | None = None,
 ) -> dict[str, Any]:
     from harness.backends import backend_for
+    from harness.cells.target import target_of
     from harness.claims import CLAIMS
     from harness.claims.model import expected_json
     from harness.user_suites import suite_claims
-    from harness.versions import Target, leading_version
 
     server = result.server
     backend = backend_for(backend_for(server.vendor).reported_vendor(server.version_reported))
     pooler = server.pooler
     pooling = ((pooler.pool_mode if pooler.version else None) or pooler.mode) if pooler is not None else None
     release = Version(result.django_release or str(cell.django.version))
-    # The cell's target as its session made it (harness/cells/target.py, cell_target), from what its results
-    # recorded rather than from what this process has installed.
-    target = Target(
-        vendor=backend.vendor,
-        server_version=backend.server_version(server.version_reported) if server.version_reported else None,
-        driver=cell.driver.id,
-        driver_version=leading_version(result.driver.version) if result.driver.version else None,
-        django_version=leading_version(result.django_version) if result.django_version else release,
-        pooler=pooling,
-        options=dict(cell.driver.options),
-        driver_bases=(cell.driver.variant_of,) if cell.driver.variant_of else (),
-    )
+    # The cell's target as its session made it, from what its results recorded rather than from what this process
+    # has installed.
+    reported_mode = pooler.pool_mode if pooler is not None and pooler.version else None
+    django = result.django_version or str(release)
+    target = target_of(cell, backend.vendor, server.version_reported, result.driver.version, django, reported_mode)
     claims = CLAIMS.extended(*suite_claims([suite])) if suite is not None else CLAIMS
     claim = claims.claim_for(record.id, target)
     has_claim, expected = claim.expected_for(target) if claim is not None else (False, None)
