@@ -173,3 +173,72 @@ def test_the_ci_scripts_pass_shellcheck(name: str) -> None:
     path = ROOT / ".ci" / name
     done = shellcheck(path.read_text(encoding="utf-8"))
     assert done.returncode == 0, f".ci/{name}:\n{done.stdout}{done.stderr}"
+
+
+def test_the_nights_kept_come_back_with_their_evidence(tmp_path: Path) -> None:
+    """The nightly's "The nights kept" step, run with bash against a published site served over HTTP here: each
+    night kept comes back with its results, page, compat.md and every evidence file its page loads, byte for
+    byte; tonight's date and a night whose results are gone are left out."""
+    import functools
+    import http.server
+    import threading
+
+    from harness.report import write_reports
+    from tests.reportdata import results
+
+    nightly = load(ROOT / ".github" / "workflows" / "nightly.yml")
+    (step,) = [
+        s for job in nightly["jobs"].values() for s in job.get("steps", []) if s.get("name") == "The nights kept"
+    ]
+    published = tmp_path / "published"
+    cells = results() * 2  # more cells than one evidence file holds
+    for night in ("2026-11-28", "2026-11-29", "2026-11-30"):
+        write_reports(
+            [replace_cell(result, f"{result.cell}-{n}") for n, result in enumerate(cells)],
+            published / "history" / night,
+        )
+    (published / "history.txt").write_text(
+        "2026-11-27\n2026-11-28\n2026-11-29\n2026-11-30\nnot-a-date\n", encoding="utf-8"
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    work = tmp_path / "work"
+    work.mkdir()
+    environ = {
+        **os.environ,
+        "SITE": f"http://127.0.0.1:{server.server_address[1]}",
+        "TONIGHT": "2026-11-30",
+        "KEEP": "60",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    try:
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", step["run"]],
+            cwd=work,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    assert "2026-11-27/results.json could not be fetched: that night is left out" in done.stdout
+    kept = sorted(p.name for p in (work / "site" / "history").iterdir())
+    assert kept == ["2026-11-28", "2026-11-29"]
+    for night in kept:
+        theirs = published / "history" / night
+        ours = work / "site" / "history" / night
+        expected = sorted(str(p.relative_to(theirs)) for p in theirs.rglob("*") if p.is_file())
+        assert sorted(str(p.relative_to(ours)) for p in ours.rglob("*") if p.is_file()) == expected
+        assert len(list((ours / "evidence").glob("*.js"))) > 1
+        for name in expected:
+            assert (ours / name).read_bytes() == (theirs / name).read_bytes()
+
+
+def replace_cell(result: Any, cell: str) -> Any:
+    from dataclasses import replace
+
+    return replace(result, cell=cell)
