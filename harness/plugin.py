@@ -324,12 +324,15 @@ class CellPlugin:
                 self.session.record(report.nodeid, check_from_json(value))
                 self._progress()
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Generator[None, Any, Any]:
+        report: pytest.CollectReport = yield
         if report.failed:
             # pytest then runs no check at all: the cell says which module, and what it raised.
             lines = report.longreprtext.strip().splitlines()
             errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-            self.session.collection_failed(str(report.fspath), (errors or lines or ["(no message)"])[-1])
+            self.session.collection_failed(str(collector.path), (errors or lines or ["(no message)"])[-1])
+        return report
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.total = sum(1 for item in session.items if item.get_closest_marker("check"))
