@@ -13,6 +13,7 @@ import os
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -356,3 +357,43 @@ def test_a_module_one_cells_environment_cannot_import_is_that_cells_harness_erro
     assert failed.reason == (
         f"could not collect {suite_dir / 'test_a.py'}: ModuleNotFoundError: No module named 'psycopg'"
     )
+
+
+# The servers of the local matrix that run as containers, each with the driver the example needs there.
+CONTAINER_CELLS = (
+    "postgres17-psycopg-django52",
+    "postgres18-psycopg-django61",
+    "mariadb118-mysqlclient-django52",
+    "mysql97-mysqlclient-django61",
+)
+
+
+@pytest.mark.docker
+def test_the_example_runs_on_the_servers_started_as_containers(
+    matrix: Matrix, example: Path, server_image: Any
+) -> None:
+    """The example on the servers this machine starts from its images (PostgreSQL 17 and 18, MariaDB 11.8, MySQL
+    9.7), as ``dbcompat run --suite`` runs it without a URL: each refuses the six characters, as documented."""
+    from tests.test_containers import docker_or_skip
+
+    docker_or_skip()
+    cells = [matrix.cell(cell_id) for cell_id in CONTAINER_CELLS]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DBCOMPAT_URL_")}
+    environ |= {f"DBCOMPAT_IMAGE_{cell.server.id.upper()}": server_image(cell.server.id) for cell in cells}
+    (suite,) = load_suites([example])
+    summary = run_cells(
+        matrix,
+        cells,
+        example.parent / "results",
+        environ=environ,
+        say=lambda line: None,
+        jobs=default_jobs(),
+        suites=[suite],
+        builtin=False,
+    )
+    assert summary.server_starts == len(cells)
+    for result in summary.results:
+        assert result.status is CellStatus.RAN and result.server.provider == "container", (result.cell, result.reason)
+        (check,) = result.checks
+        assert (check.id, check.outcome) == (EXAMPLE_CHECK, Outcome.AS_DOCUMENTED), (result.cell, check.observed)
+        assert check.observed.startswith("django.db.utils."), result.cell
