@@ -292,3 +292,24 @@ def test_django_db_connection_pool_serves_requests_from_its_pool(tmp_root: Path,
     pooled = probe(ROOT_MATRIX, "postgres15-dbpool-psycopg", ["backend_pids"], tmp_root, environ)
     assert ran_plain["backend_pids"] == 8
     assert 1 <= pooled["backend_pids"] <= 2
+
+
+@pytest.mark.live
+def test_the_report_contrasts_each_wrapper_with_the_driver_it_wraps(ran: dict[str, CellResult]) -> None:
+    """The report's contrast of each third-party backend with its plain driver (same server, same Django) lists
+    exactly the checks whose observation differs between the two cells' results, each with both observations."""
+    from harness.report.build import build_report
+
+    report = build_report(list(ran.values()))
+    contrasts = {contrast.driver: contrast for contrast in report.contrasts if contrast.kind == "wraps"}
+    for pair, (base_pair, distribution) in WRAPPERS.items():
+        cell, base = ran[cell_id(pair)], ran[cell_id(base_pair)]
+        contrast = contrasts[cell.driver.id]
+        assert (contrast.base, contrast.pairs) == (base.driver.id, 1)
+        assert distribution in contrast.label and f"wraps {base.driver.engine}" in contrast.label
+        before = {c.id: c for c in base.checks}
+        differ = {c.id for c in cell.checks if c.observed != before[c.id].observed}
+        differ |= {c.id for c in cell.checks if c.observed is None and c.outcome is not before[c.id].outcome}
+        assert {row.check for row in contrast.rows} == differ, pair
+        for row in contrast.rows:
+            assert row.cells == (cell.cell,)
