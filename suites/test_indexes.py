@@ -1,10 +1,11 @@
 """The model index reference (ref/models/indexes): what each backend does with the index options it names.
 
-The checks share one table (suites/shared.py) with a name, a code, a flag and a time; each adds one index
-to it with Django's schema editor, as the AddIndex migration operation does (``add_index``, which leaves out
-an index the backend cannot create, as creating a model does), then reads the table's indexes back
-(Django's introspection, ``get_constraints``). "Sent" says whether the CREATE INDEX statement Django ran
-carries the option: an option Django ignores on a backend is left out of it.
+The checks share one table (suites/shared.py) with a name, a code, a flag, a time and an IP address (a
+GenericIPAddressField: inet on PostgreSQL); each adds one index to it with Django's schema editor, as the
+AddIndex migration operation does (``add_index``, which leaves out an index the backend cannot create, as
+creating a model does), then reads the table's indexes back (Django's introspection, ``get_constraints``).
+"Sent" says whether the CREATE INDEX statement Django ran carries the option: an option Django ignores on a
+backend is left out of it.
 
 - ``indexes.functional``: whether Index(Lower("name")) exists afterwards, or the error.
 - ``indexes.functional_concat``: whether Index(Concat("name", "code")) exists afterwards, or the error.
@@ -17,6 +18,17 @@ carries the option: an option Django ignores on a backend is left out of it.
   whether the WHERE clause was sent.
 - ``indexes.include``: adding Index(fields=["name"], include=["code"]): "ok" or the error, and whether the
   INCLUDE clause was sent.
+- ``indexes.condition_immutable``: adding Index(fields=["code"]) with condition=Q(stamp__lte=Now()) (the time
+  compared with Now()), with condition=Q(stamp__hour=10) (the hour extracted from the time) and with
+  condition=Q(name=Concat("code", "code")): "ok" or the error, for each.
+- ``indexes.include_gist``: adding django.contrib.postgres's GistIndex(fields=["address"],
+  opclasses=["inet_ops"], include=["code"]) (inet_ops: PostgreSQL's built-in GiST operator class for inet, so
+  that no extension is needed): "ok" or the error, and whether the INCLUDE clause was sent.
+- ``indexes.include_spgist``: the same for SpGistIndex(fields=["address"], include=["code"]) (inet_ops is
+  SP-GiST's default operator class for inet).
+
+django.contrib.postgres's index classes are imported on every backend (their module needs no PostgreSQL
+driver); where they cannot be imported the check is not applicable, saying why.
 """
 
 from __future__ import annotations
@@ -47,6 +59,8 @@ def _table() -> type[Model]:
                 "name": models.CharField(max_length=50),
                 "code": models.CharField(max_length=20),
                 "flag": models.BooleanField(default=False),
+                "stamp": models.DateTimeField(null=True),
+                "address": models.GenericIPAddressField(null=True),
             },
         )
     return MODELS["table"]
@@ -161,3 +175,45 @@ def test_include(check: CheckRecorder, connection: BaseDatabaseWrapper, table: t
 
     check.flag("supports_covering_indexes", connection.features.supports_covering_indexes)
     check.observe(sent(check, table, Index(fields=["name"], name="dbc_idx_include", include=["code"]), " INCLUDE "))
+
+
+@pytest.mark.check("indexes.condition_immutable")
+def test_condition_immutable(check: CheckRecorder, connection: BaseDatabaseWrapper, table: type[Model]) -> None:
+    from django.db.models import Index, Q
+    from django.db.models.functions import Concat, Now
+
+    check.flag("supports_partial_indexes", connection.features.supports_partial_indexes)
+    conditions = {
+        "Q(stamp__lte=Now())": Index(fields=["code"], name="dbc_idx_now", condition=Q(stamp__lte=Now())),
+        "Q(stamp__hour=10)": Index(fields=["code"], name="dbc_idx_hour", condition=Q(stamp__hour=10)),
+        "Q(name=Concat('code', 'code'))": Index(
+            fields=["code"], name="dbc_idx_cond_concat", condition=Q(name=Concat("code", "code"))
+        ),
+    }
+    check.observe({condition: add(check, table, index)[0] for condition, index in conditions.items()})
+
+
+def postgres_index(check: CheckRecorder, name: str) -> Any:
+    """A django.contrib.postgres index class; the check is not applicable where its module cannot be imported."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module("django.contrib.postgres.indexes"), name)
+    except ImportError as exc:
+        check.not_applicable(f"django.contrib.postgres.indexes cannot be imported in this environment ({exc}).")
+
+
+@pytest.mark.check("indexes.include_gist")
+def test_include_gist(check: CheckRecorder, connection: BaseDatabaseWrapper, table: type[Model]) -> None:
+    gist_index = postgres_index(check, "GistIndex")
+    index = gist_index(fields=["address"], name="dbc_idx_gist", opclasses=["inet_ops"], include=["code"])
+    check.flag("supports_covering_indexes", connection.features.supports_covering_indexes)
+    check.observe(sent(check, table, index, " INCLUDE "))
+
+
+@pytest.mark.check("indexes.include_spgist")
+def test_include_spgist(check: CheckRecorder, connection: BaseDatabaseWrapper, table: type[Model]) -> None:
+    spgist_index = postgres_index(check, "SpGistIndex")
+    index = spgist_index(fields=["address"], name="dbc_idx_spgist", include=["code"])
+    check.flag("supports_covering_indexes", connection.features.supports_covering_indexes)
+    check.observe(sent(check, table, index, " INCLUDE "))

@@ -33,6 +33,15 @@ refuse it, and keeps their error ids.
 - ``model-fields.db_comment``: the comment the server reports on a column created with db_comment.
 - ``model-fields.db_default``: whether a db_default of an expression (Now()) is set by the database for a
   row saved through the ORM and for one inserted by raw SQL that names no value (Django 5.0+).
+- ``model-fields.datefield_integer_arithmetic``: the docs' ``ExpressionWrapper(F("day") - 1,
+  output_field=DateField())`` for the day 2024-01-15: the type of the value read back and the value
+  ({"type": "date", "value": "2024-01-14"} for the day before), or the error.
+- ``model-fields.generated_field_immutable``: for GeneratedField(expression=Now()) (stored where Django's
+  features support stored generated columns, else virtual): whether Django's checks refuse it, else what
+  creating its table does, "ok" or the error (Django 5.0+).
+- ``model-fields.json_gin_index``: adding django.contrib.postgres's GinIndex(fields=["data"]) to the JSONField's
+  column with Django's schema editor (as the AddIndex operation does): the index type Django's introspection
+  reads back ("gin" for a GIN index), or the error.
 """
 
 from __future__ import annotations
@@ -385,3 +394,53 @@ def test_db_default(check: CheckRecorder, connection: BaseDatabaseWrapper, table
         return Defaulted.objects.get(name="raw").created is not None
 
     check.observe({"ORM": value_or_error(orm), "raw SQL": value_or_error(raw)})
+
+
+@pytest.mark.check("model-fields.datefield_integer_arithmetic")
+def test_datefield_integer_arithmetic(check: CheckRecorder, kinds: type[Model]) -> None:
+    from django.db.models import DateField, ExpressionWrapper, F
+
+    def previous_day() -> dict[str, str]:
+        previous = ExpressionWrapper(F("day") - 1, output_field=DateField())
+        value = kinds.objects.annotate(previous_day=previous).values_list("previous_day", flat=True).get()
+        return {"type": type(value).__name__, "value": str(value)}
+
+    check.observe(value_or_error(previous_day))
+
+
+@pytest.mark.check("model-fields.generated_field_immutable")
+def test_generated_field_immutable(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
+    from django.db import models
+    from django.db.models.functions import Now
+
+    generated = optional("GeneratedField")
+    if generated is None:
+        check.not_applicable("This Django has no GeneratedField (added in Django 5.0).")
+    persist = bool(connection.features.supports_stored_generated_columns)
+    check.flag("supports_stored_generated_columns", persist)
+    check.note("db_persist", persist)
+    Stamped = check_model(
+        "GeneratedNow",
+        {"at": generated(expression=Now(), output_field=models.DateTimeField(), db_persist=persist)},
+    )
+    refusal = refused(check, Stamped)
+    if refusal:
+        check.observe(REFUSED if refusal is True else refusal)
+        return
+    # Creating the table is what is observed: the server judges the generation expression then.
+    check.observe(outcome_of(lambda: tables(Stamped)))
+
+
+@pytest.mark.check("model-fields.json_gin_index")
+def test_json_gin_index(check: CheckRecorder, connection: BaseDatabaseWrapper, kinds: type[Model]) -> None:
+    from suites.test_indexes import add, found, postgres_index
+
+    json_needed(check)
+    gin_index = postgres_index(check, "GinIndex")
+    added, _ = add(check, kinds, gin_index(fields=["data"], name="dbc_json_gin"))
+    if added != "ok":
+        check.observe(added)
+        return
+    with check.step("read the table's indexes"):
+        info = found(connection, kinds, "dbc_json_gin")
+    check.observe(info.get("type") if info is not None else None)

@@ -89,6 +89,9 @@ PAGE_CHECK_IDS = {
             "db_on_delete_set_default",
             "db_comment",
             "db_default",
+            "datefield_integer_arithmetic",
+            "generated_field_immutable",
+            "json_gin_index",
         )
     ),
     *(
@@ -101,6 +104,9 @@ PAGE_CHECK_IDS = {
             "opclasses",
             "condition",
             "include",
+            "condition_immutable",
+            "include_gist",
+            "include_spgist",
         )
     ),
     *(
@@ -877,6 +883,95 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             "Default Values (expressions, 8.0.13+); MariaDB, CREATE TABLE > DEFAULT; SQLite docs, CREATE TABLE > "
             "DEFAULT (an expression in parentheses).",
         ),
+        seen(
+            "model-fields.datefield_integer_arithmetic",
+            PG,
+            {"type": "date", "value": "2024-01-14"},
+            "PostgreSQL docs, Date/Time Functions and Operators > Date/Time Operators: date - integer subtracts a "
+            "number of days and is a date, which psycopg and psycopg2 read as a date.",
+        ),
+        seen(
+            "model-fields.datefield_integer_arithmetic",
+            (MARIADB, "mysql*-django5*", "mysql*-django6*"),
+            {"type": "int", "value": "20240114"},
+            "MySQL Reference Manual, Conversion Between Date and Time Types (MariaDB, DATE): a DATE in numeric context "
+            "is the number YYYYMMDD, so 2024-01-15 - 1 is the integer 20240114, which Django's MySQL backend returns "
+            "as it is (no DateField converter: django/db/backends/mysql/operations.py, get_db_converters).",
+        ),
+        seen(
+            "model-fields.datefield_integer_arithmetic",
+            SQLITE,
+            TYPE_ERROR,
+            "SQLite docs, Datatypes In SQLite > Type Affinity and CAST expressions: Django stores a date as the TEXT "
+            "'2024-01-15', which arithmetic takes as its leading number 2024, so the value is the integer 2023, which "
+            "Django's SQLite DateField converter passes to date.fromisoformat() (django/db/backends/sqlite3/"
+            "operations.py, convert_datefield_value; django/utils/dateparse.py, parse_date): TypeError.",
+        ),
+        seen(
+            "model-fields.generated_field_immutable",
+            ("postgres*-django5*", "postgres*-django6*"),
+            PROGRAMMING,
+            "PostgreSQL docs, Generated Columns (the generation expression can only use immutable functions) and "
+            "Function Volatility Categories (the current_timestamp family is STABLE): Django's Now() is "
+            "STATEMENT_TIMESTAMP(), so CREATE TABLE fails, generation expression is not immutable, SQLSTATE 42P17.",
+        ),
+        seen(
+            "model-fields.generated_field_immutable",
+            ("sqlite-*-django5*", "sqlite-*-django6*"),
+            "ok",
+            "SQLite docs, Deterministic SQL Functions > Special-case Processing For Date/Time Functions: strftime() "
+            "with 'now' is non-deterministic, and since its arguments are known only at run time it raises its error "
+            "when a row is written (non-deterministic use of strftime() in a generated column), not when the table is "
+            "created.",
+        ),
+        seen(
+            "model-fields.generated_field_immutable",
+            ("mariadb1011-mysqlclient-django5*", "mariadb1011-mysqlclient-django6*"),
+            OPERATIONAL,
+            "MariaDB, Generated Columns > Expression Support: non-deterministic built-in functions such as "
+            "CURRENT_TIMESTAMP are not allowed in a PERSISTENT (stored) generated column, error 1901, which "
+            "mysqlclient raises as OperationalError.",
+        ),
+        seen(
+            "model-fields.generated_field_immutable",
+            ("mariadb1011-connector-django5*", "mariadb1011-connector-django6*"),
+            DATABASE,
+            "MariaDB, Generated Columns > Expression Support: non-deterministic built-in functions such as "
+            "CURRENT_TIMESTAMP are not allowed in a PERSISTENT (stored) generated column, error 1901 with SQLSTATE "
+            "HY000, which Connector/Python raises as DatabaseError.",
+        ),
+        seen(
+            "model-fields.json_gin_index",
+            PG,
+            "gin",
+            "PostgreSQL docs, GIN Indexes > Built-in Operator Classes (jsonb_ops, the default for jsonb) and CREATE "
+            "INDEX > USING; Django's PostgreSQL schema editor writes USING gin (django/db/backends/postgresql/"
+            "schema.py, sql_create_index) and its introspection reads the access method back (get_constraints).",
+        ),
+        seen(
+            "model-fields.json_gin_index",
+            (SQLITE, MARIADB),
+            "idx",
+            "The CREATE INDEX of Django's base and MySQL schema editors has no USING (django/db/backends/base/"
+            "schema.py and mysql/schema.py, sql_create_index; only PostgreSQL's has one), so GinIndex makes a plain "
+            "B-tree index of the column: SQLite docs, CREATE INDEX; MariaDB, JSON Data Type (an alias of LONGTEXT, "
+            "indexed on a prefix: note 1071).",
+        ),
+        seen(
+            "model-fields.json_gin_index",
+            "mysql*-mysqlclient-*",
+            OPERATIONAL,
+            "MySQL Reference Manual, The JSON Data Type: a JSON column cannot be indexed directly, only through a "
+            "generated column (error 3152, ER_JSON_USED_AS_KEY), which mysqlclient raises as OperationalError.",
+        ),
+        seen(
+            "model-fields.json_gin_index",
+            "mysql*-connector-*",
+            PROGRAMMING,
+            "MySQL Reference Manual, The JSON Data Type: a JSON column cannot be indexed directly, only through a "
+            "generated column (error 3152, ER_JSON_USED_AS_KEY, SQLSTATE 42000), which Connector/Python raises as "
+            "ProgrammingError.",
+        ),
         # -- ref/models/indexes --------------------------------------------------------------------------------
         seen(
             "indexes.functional",
@@ -984,6 +1079,92 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             {"added": "ok", "sent": False},
             "Django leaves INCLUDE out where supports_covering_indexes is off (django/db/backends/base/schema.py, "
             "_index_include_sql); SQLite's, MySQL's and MariaDB's CREATE INDEX have no INCLUDE.",
+        ),
+        seen(
+            "indexes.condition_immutable",
+            "postgres*-django42",
+            {
+                "Q(stamp__lte=Now())": PROGRAMMING,
+                "Q(stamp__hour=10)": "ok",
+                "Q(name=Concat('code', 'code'))": PROGRAMMING,
+            },
+            "PostgreSQL docs, CREATE INDEX (functions in an index predicate must be IMMUTABLE) and Function Volatility "
+            "Categories: Now() is STATEMENT_TIMESTAMP() and Django 4.2's Concat() is CONCAT(), both STABLE (SQLSTATE "
+            "42P17); the hour is extracted after AT TIME ZONE 'UTC' (django/db/backends/postgresql/operations.py, "
+            "_convert_sql_to_tz), from a timestamp without time zone, which is IMMUTABLE.",
+        ),
+        seen(
+            "indexes.condition_immutable",
+            ("postgres*-django5*", "postgres*-django6*"),
+            {"Q(stamp__lte=Now())": PROGRAMMING, "Q(stamp__hour=10)": "ok", "Q(name=Concat('code', 'code'))": "ok"},
+            "PostgreSQL docs, CREATE INDEX (functions in an index predicate must be IMMUTABLE) and Function Volatility "
+            "Categories: Now() is STATEMENT_TIMESTAMP(), STABLE (SQLSTATE 42P17); the hour is extracted after AT TIME "
+            "ZONE 'UTC' (django/db/backends/postgresql/operations.py, _convert_sql_to_tz), from a timestamp without "
+            "time zone, and Django 5's Concat() is || over text (django/db/models/functions/text.py, "
+            "ConcatPair.as_postgresql): both IMMUTABLE.",
+        ),
+        seen(
+            "indexes.condition_immutable",
+            SQLITE,
+            {"Q(stamp__lte=Now())": "ok", "Q(stamp__hour=10)": "ok", "Q(name=Concat('code', 'code'))": "ok"},
+            "SQLite docs, Partial Indexes and Deterministic SQL Functions: Django registers django_datetime_extract() "
+            "as deterministic (django/db/backends/sqlite3/_functions.py), and strftime() with 'now' raises its error "
+            "only when evaluated for a row (Special-case Processing For Date/Time Functions), the table being empty.",
+        ),
+        seen(
+            "indexes.condition_immutable",
+            (MYSQL, MARIADB),
+            {"Q(stamp__lte=Now())": "ok", "Q(stamp__hour=10)": "ok", "Q(name=Concat('code', 'code'))": "ok"},
+            "MySQL and MariaDB have no partial indexes (Reference Manual, CREATE INDEX; MariaDB, CREATE INDEX); "
+            "Django's MySQL features leave supports_partial_indexes off and the WHERE out "
+            "(django/db/backends/base/schema.py, _index_condition_sql).",
+        ),
+        seen(
+            "indexes.include_gist",
+            PG,
+            {"added": "ok", "sent": True},
+            "PostgreSQL docs, CREATE INDEX > INCLUDE (B-tree, GiST and, from 14, SP-GiST) and GiST Indexes > Built-in "
+            "Operator Classes (inet_ops for inet); Django's PostgreSQL schema editor writes USING gist and INCLUDE "
+            "(django/db/backends/postgresql/schema.py, sql_create_index).",
+        ),
+        seen(
+            "indexes.include_spgist",
+            PG,
+            {"added": "ok", "sent": True},
+            "PostgreSQL docs, CREATE INDEX > INCLUDE (SP-GiST from 14) and SP-GiST Indexes > Built-in Operator Classes "
+            "(inet_ops, the default for inet); Django's PostgreSQL schema editor writes USING spgist and INCLUDE "
+            "(django/db/backends/postgresql/schema.py, sql_create_index).",
+        ),
+        seen(
+            "indexes.include_gist",
+            (SQLITE, MYSQL, MARIADB),
+            {"added": "ok", "sent": False},
+            "The CREATE INDEX of Django's base and MySQL schema editors has no USING, and Django leaves INCLUDE out "
+            "where supports_covering_indexes is off (django/db/backends/base/schema.py, sql_create_index and "
+            "_index_include_sql), so a plain index of the column is made.",
+        ),
+        seen(
+            "indexes.include_spgist",
+            (
+                "sqlite-*-django5*",
+                "sqlite-*-django6*",
+                "mysql*-django5*",
+                "mysql*-django6*",
+                "mariadb*-django5*",
+                "mariadb*-django6*",
+            ),
+            {"added": "ok", "sent": False},
+            "The CREATE INDEX of Django's base and MySQL schema editors has no USING, and Django leaves INCLUDE out "
+            "where supports_covering_indexes is off (django/db/backends/base/schema.py, sql_create_index and "
+            "_index_include_sql), so a plain index of the column is made.",
+        ),
+        seen(
+            "indexes.include_spgist",
+            ("sqlite-*-django42", "mysql*-django42", "mariadb*-django42"),
+            {"added": ATTRIBUTE_ERROR, "sent": False},
+            "Django 4.2's SpGistIndex.check_supported() reads supports_covering_spgist_indexes for an index with "
+            "include (django/contrib/postgres/indexes.py), a flag only its PostgreSQL features define "
+            "(django/db/backends/postgresql/features.py), so elsewhere it raises AttributeError before any SQL.",
         ),
         # -- ref/models/constraints ----------------------------------------------------------------------------
         seen(

@@ -23,6 +23,10 @@ def option(name: str) -> Source:
 
 
 CHARFIELD = field_type("CharField", "CharField.max_length")
+DATEFIELD = field_type("DateField", "DateField.auto_now_add")
+JSONFIELD = field_type("JSONField")
+# ExpressionWrapper(F("day") - 1, output_field=DateField()) of the day 2024-01-15: the day before, a date.
+PREVIOUS_DAY = {"type": "date", "value": "2024-01-14"}
 UUIDFIELD = field_type("UUIDField")
 GENERATED = field_type("GeneratedField", "GeneratedField.db_persist")
 
@@ -199,6 +203,36 @@ CLAIMS = [
         source=option("db_default"),
         expect=(Expect("*", {"ORM": True, "raw SQL": True}),),
     ),
+    Claim(
+        check="model-fields.datefield_integer_arithmetic",
+        django="django>=5.2",
+        statement=(
+            "To get a date from arithmetic on a DateField, on PostgreSQL only, integer arithmetic can represent days: "
+            'ExpressionWrapper(F("date_field") - 1, output_field=DateField()) subtracts one day.'
+        ),
+        source=DATEFIELD,
+        expect=(Expect("postgresql", PREVIOUS_DAY), Expect("*", Not(PREVIOUS_DAY))),
+    ),
+    Claim(
+        check="model-fields.generated_field_immutable",
+        django="django>=5.0",
+        statement=(
+            "There are database-specific restrictions on generated fields that Django doesn't validate, and the "
+            "database may raise an error: PostgreSQL requires functions and operators referenced in a generated "
+            "column to be marked as IMMUTABLE."
+        ),
+        source=GENERATED,
+        expect=(Expect("postgresql", ERROR),),
+    ),
+    Claim(
+        check="model-fields.json_gin_index",
+        statement=(
+            "Index and Field.db_index both create a B-tree index, which isn't particularly helpful when querying "
+            "JSONField; on PostgreSQL only, a GinIndex (django.contrib.postgres) can be used, which is better suited."
+        ),
+        source=JSONFIELD,
+        expect=(Expect("postgresql", "gin"), Expect("*", Not("gin"))),
+    ),
 ]
 
 CONNECTOR_SOURCE = (
@@ -292,5 +326,18 @@ EXPLANATIONS = [
         ),
         source="SQLite docs, CREATE TABLE (syntax diagrams); Django source, django/db/backends/sqlite3/features.py",
         url="https://www.sqlite.org/lang_createtable.html",
+    ),
+    Explanation(
+        check="model-fields.datefield_integer_arithmetic",
+        when="oracle",
+        observed=PREVIOUS_DAY,
+        text=(
+            "Oracle Database interprets a NUMBER in arithmetic with a DATE as a number of days (DATE - 1 is the day "
+            "before, a DATE), and Django's Oracle backend reads a DATE back as a date for a DateField "
+            "(django/db/backends/oracle/operations.py, convert_datefield_value), so the docs' PostgreSQL-only "
+            "integer arithmetic gives the day before on Oracle too."
+        ),
+        source="Oracle Database SQL Language Reference, Data Types > Datetime/Interval Arithmetic",
+        url="https://docs.oracle.com/en/database/oracle/oracle-database/23/sqlrf/Data-Types.html",
     ),
 ]
