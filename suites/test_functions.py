@@ -21,6 +21,8 @@ and 3, a NULL in a nullable column, and row 1 at 2024-01-15 23:30 UTC.
 - ``functions.cast``: the value Cast(n, FloatField()) gives for n=1, and the type Cast to a DecimalField gives.
 - ``functions.uuid4``: the version of the UUID UUID4() gives, or the error (Django 6.1+).
 - ``functions.uuid7``: the version of the UUID UUID7() gives, or the error (Django 6.1+).
+- ``functions.uuid7_shift``: how many hours later the timestamp of UUID7(shift=timedelta(days=1)) is than that of
+  UUID7() in the same row, or the error (Django 6.1+).
 """
 
 from __future__ import annotations
@@ -282,3 +284,22 @@ def test_uuid4(check: CheckRecorder, rows: type[Model]) -> None:
 @pytest.mark.check("functions.uuid7")
 def test_uuid7(check: CheckRecorder, rows: type[Model]) -> None:
     uuid_version(check, rows, "UUID7")
+
+
+@pytest.mark.check("functions.uuid7_shift")
+def test_uuid7_shift(check: CheckRecorder, connection: Any, rows: type[Model]) -> None:
+    from datetime import timedelta
+
+    function = optional("UUID7", "django.db.models.functions")
+    if function is None:
+        check.not_applicable("This Django has no UUID7() function (added in Django 6.1).")
+    check.flag("supports_uuid7_function_shift", connection.features.supports_uuid7_function_shift)
+    found = first(rows, plain=function(), shifted=function(shift=timedelta(days=1)))
+    if isinstance(found, str):
+        check.observe(found)
+        return
+    values = {name: uuid.UUID(str(value)) for name, value in found.items()}
+    check.note("values", {name: str(value) for name, value in values.items()})
+    # A version 7 UUID starts with its timestamp: 48 bits of Unix time in milliseconds (RFC 9562, section 5.7).
+    millis = {name: value.int >> 80 for name, value in values.items()}
+    check.observe(round((millis["shifted"] - millis["plain"]) / 3_600_000))

@@ -8,6 +8,9 @@ can roll back DDL), from a project state that holds the check's model.
   statement) rather than dropping and creating it again.
 - ``migration-operations.runsql_split``: how many statements Django runs for RunSQL of two INSERTs in one string.
 - ``migration-operations.runpython_in_transaction``: whether the RunPython function runs in a transaction.
+- ``migration-operations.runsql_commit``: an atomic migration of RunSQL inserting 1, RunSQL("COMMIT"), RunSQL
+  inserting 2, and a RunSQL that fails (it reads a table there is not): what the migration does, and the rows it
+  leaves (a RunPython after the COMMIT keeps whether Django still takes itself to be in the migration's transaction).
 - ``migration-operations.remove_field_dependent_view``: RemoveField of a column a view reads: what it does
   ("ok" or the error), and whether the view is still there.
 """
@@ -33,7 +36,8 @@ VIEW = "dbcompat_dependent_view"
 
 
 def forwards(connection: BaseDatabaseWrapper, operation: Any, model: type[Model] | None = None) -> None:
-    """A migration of the one operation, applied as ``migrate`` applies it, from a state that holds ``model``."""
+    """A migration of the one operation (or of a list of them), applied as ``migrate`` applies it, from a state that
+    holds ``model``."""
     from django.db import migrations
     from django.db.migrations.state import ModelState, ProjectState
 
@@ -41,7 +45,7 @@ def forwards(connection: BaseDatabaseWrapper, operation: Any, model: type[Model]
     if model is not None:
         state.add_model(ModelState.from_model(model))
     migration = migrations.Migration("0001_check", "suites")
-    migration.operations = [operation]
+    migration.operations = operation if isinstance(operation, list) else [operation]
     with connection.schema_editor(atomic=migration.atomic) as editor:
         migration.apply(state, editor)
 
@@ -94,6 +98,33 @@ def test_runpython_in_transaction(check: CheckRecorder, connection: BaseDatabase
 
     ran = outcome_of(lambda: forwards(connection, migrations.RunPython(code)))
     check.observe(seen[0] if seen else ran)
+
+
+@pytest.mark.check("migration-operations.runsql_commit")
+def test_runsql_commit(check: CheckRecorder, connection: BaseDatabaseWrapper, tables: CreateTables) -> None:
+    from django.db import migrations, models
+
+    Committed = check_model("CommitTarget", {"n": models.IntegerField()})
+    with check.step(f"create the table {Committed._meta.db_table}"):
+        tables(Committed)
+    table, n = connection.ops.quote_name(Committed._meta.db_table), connection.ops.quote_name("n")
+    in_atomic_block: list[bool] = []
+
+    def after_commit(apps: Any, schema_editor: Any) -> None:
+        in_atomic_block.append(schema_editor.connection.in_atomic_block)
+
+    operations = [
+        migrations.RunSQL(f"INSERT INTO {table} ({n}) VALUES (1)"),
+        migrations.RunSQL("COMMIT"),
+        migrations.RunPython(after_commit),
+        migrations.RunSQL(f"INSERT INTO {table} ({n}) VALUES (2)"),
+        migrations.RunSQL(f"SELECT * FROM {connection.ops.quote_name('dbcompat_no_such_table')}"),
+    ]
+    migrated = outcome_of(lambda: forwards(connection, operations))
+    check.note("in_atomic_block after the COMMIT", in_atomic_block[0] if in_atomic_block else None)
+    with check.step(f"read the rows of {Committed._meta.db_table}"):
+        left = sorted(Committed.objects.values_list("n", flat=True))
+    check.observe({"migration": migrated, "rows left": left})
 
 
 @pytest.mark.check("migration-operations.remove_field_dependent_view")

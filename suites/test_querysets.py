@@ -49,6 +49,10 @@ that is rolled back.
 - ``querysets.regex_python_syntax``: whether a regex in Python's syntax (a named group) finds "Fred".
 - ``querysets.aggregate_datetime``: what Max() and Sum() of a DateTimeField do.
 - ``querysets.any_value``: what ``AnyValue()`` does (Django 6.0+).
+- ``querysets.any_value_only_full_group_by``: with ONLY_FULL_GROUP_BY added to the session's SQL mode where the
+  server has one, what the docs' aggregation does ("ok" or the error): ``values(top=Greatest("n", 1))`` annotated
+  with ``Count("id")`` and ``F("top") / F("count")``, then averaged, without AnyValue and with
+  ``AnyValue(F("top"))`` (Django 6.0+).
 - ``querysets.bit_aggregate_default``: what ``BitAnd(default=0)`` of no rows gives (Django 6.1+).
 - ``querysets.string_agg_distinct``: what ``StringAgg(distinct=True)`` does with the delimiters "," and ";"
   (Django 6.1+).
@@ -70,6 +74,8 @@ from suites.shared import SharedTables, first_word, optional, rolled_back, share
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from harness.backends import Backend
 
 AT = datetime(2024, 1, 15, 23, 30, tzinfo=UTC)
 PARIS = "Europe/Paris"  # UTC+1 in January
@@ -433,6 +439,41 @@ def test_any_value(check: CheckRecorder, connection: BaseDatabaseWrapper, items:
     check.flag("supports_any_value", connection.features.supports_any_value)
     observed = value_or_error(lambda: Item.objects.filter(pk=1).aggregate(some=any_value("name"))["some"])
     check.observe("ok" if observed == "Fred" else observed)
+
+
+@pytest.mark.check("querysets.any_value_only_full_group_by")
+def test_any_value_only_full_group_by(
+    check: CheckRecorder, connection: BaseDatabaseWrapper, backend: Backend, items: None
+) -> None:
+    from django.db.models import Avg, Count, F, Value
+    from django.db.models.functions import Greatest
+
+    any_value = optional("AnyValue")
+    if any_value is None:
+        check.not_applicable("This Django has no AnyValue aggregate (added in Django 6.0).")
+    mode = backend.only_full_group_by_sql()
+
+    def aggregation(top: Any) -> Any:
+        # The docs' example: groups by a function of a column, and an annotation mixes it with an aggregate.
+        grouped = Item.objects.values(top=Greatest("n", Value(1))).annotate(count=Count("id"), per=top / F("count"))
+        return grouped.aggregate(Avg("per"))["per__avg"]
+
+    setting, resetting = mode or ([], [])
+    with check.step("add ONLY_FULL_GROUP_BY to the session's SQL mode"), connection.cursor() as cursor:
+        for sql in setting:
+            cursor.execute(sql)
+    try:
+        observed = {
+            "without AnyValue": outcome_of(lambda: aggregation(F("top"))),
+            "with AnyValue": outcome_of(lambda: aggregation(any_value(F("top")))),
+        }
+    finally:
+        with check.step("put the session's SQL mode back"), connection.cursor() as cursor:
+            for sql in resetting:
+                cursor.execute(sql)
+    check.note("session", setting or "nothing set: the server has no ONLY_FULL_GROUP_BY mode")
+    check.flag("supports_any_value", connection.features.supports_any_value)
+    check.observe(observed)
 
 
 @pytest.mark.check("querysets.bit_aggregate_default")

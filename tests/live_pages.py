@@ -67,6 +67,7 @@ PAGE_CHECK_IDS = {
             "regex_python_syntax",
             "aggregate_datetime",
             "any_value",
+            "any_value_only_full_group_by",
             "bit_aggregate_default",
             "string_agg_distinct",
         )
@@ -138,6 +139,7 @@ PAGE_CHECK_IDS = {
             "cast",
             "uuid4",
             "uuid7",
+            "uuid7_shift",
         )
     ),
     *(f"expressions.{name}" for name in ("window_functions", "value_range_offset", "f_assignment_refreshed")),
@@ -169,10 +171,17 @@ PAGE_CHECK_IDS = {
     ),
     *(
         f"migration-operations.{name}"
-        for name in ("rename_index", "runsql_split", "runpython_in_transaction", "remove_field_dependent_view")
+        for name in (
+            "rename_index",
+            "runsql_split",
+            "runpython_in_transaction",
+            "runsql_commit",
+            "remove_field_dependent_view",
+        )
     ),
     "meta-options.required_db_vendor",
     "meta-options.db_table_comment",
+    "meta-options.select_on_save",
     *(f"settings.{name}" for name in ("unused_with_sqlite", "host_socket", "database_time_zone", "test_database_name")),
     "sql.percent_placeholder",
     "sql.callproc_kparams",
@@ -640,6 +649,66 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             PROGRAMMING,
             f"{CONNECTOR_NOT_MARIADB}: Django sends ANY_VALUE(), which MariaDB does not have (MDEV-10426, open): error "
             "1305 FUNCTION does not exist, SQLSTATE 42000.",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            (D42, D52),
+            None,
+            "AnyValue is new in Django 6.0 (django/db/models/aggregates.py; Django 6.0 release notes), so the check "
+            "says it cannot run.",
+            Outcome.NOT_APPLICABLE,
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            "mysql*-mysqlclient-django61",
+            {"without AnyValue": OPERATIONAL, "with AnyValue": "ok"},
+            "MySQL Reference Manual, MySQL Handling of GROUP BY: with ONLY_FULL_GROUP_BY MySQL does not recognize a "
+            "select expression that is a formula of a GROUP BY expression (GREATEST(n, 1) / COUNT(id) over GROUP BY "
+            "1) and refuses it, error 1055 (an OperationalError in mysqlclient's mapping), while ANY_VALUE() "
+            "(Miscellaneous Functions) suppresses the test.",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            "mysql*-connector-django61",
+            {"without AnyValue": PROGRAMMING, "with AnyValue": "ok"},
+            "MySQL Reference Manual, MySQL Handling of GROUP BY: with ONLY_FULL_GROUP_BY a select expression that is a "
+            "formula of a GROUP BY expression is refused, error 1055, SQLSTATE 42000 (a ProgrammingError in "
+            "Connector/Python's mapping), while ANY_VALUE() (Miscellaneous Functions) suppresses the test.",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            ("sqlite-*-django61", "postgres17-*-django61", "postgres18-*-django61"),
+            {"without AnyValue": "ok", "with AnyValue": "ok"},
+            "SQLite has no ONLY_FULL_GROUP_BY and takes bare columns in an aggregate query (docs, SELECT > Generation "
+            "of the set of result rows); PostgreSQL takes an expression of a GROUP BY expression (docs, SELECT > GROUP "
+            "BY Clause; psycopg and psycopg2 bind 1 client-side, so both GREATEST(n, 1) are the same text) and has "
+            "any_value() from 16 (docs, Aggregate Functions); Django's SQLite backend has ANY_VALUE too "
+            "(django/db/backends/sqlite3/_functions.py).",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            "postgres15-*-django61",
+            {"without AnyValue": "ok", "with AnyValue": NOT_SUPPORTED},
+            "PostgreSQL takes an expression of a GROUP BY expression (docs, SELECT > GROUP BY Clause); Django's "
+            "supports_any_value is off before PostgreSQL 16 (django/db/backends/postgresql/features.py), and AnyValue "
+            "then raises NotSupportedError (django/db/models/aggregates.py).",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            "mariadb*-mysqlclient-django61",
+            {"without AnyValue": OPERATIONAL, "with AnyValue": NOT_SUPPORTED},
+            "MariaDB, SQL_MODE > ONLY_FULL_GROUP_BY: a non-aggregated column of the select list must be in GROUP BY, "
+            "and n is not (only GREATEST(n, 1) is): error 1055, an OperationalError in mysqlclient's mapping; Django's "
+            "supports_any_value is off for MariaDB (django/db/backends/mysql/features.py), and AnyValue then raises "
+            "NotSupportedError.",
+        ),
+        seen(
+            "querysets.any_value_only_full_group_by",
+            "mariadb*-connector-django61",
+            {"without AnyValue": PROGRAMMING, "with AnyValue": PROGRAMMING},
+            "MariaDB, SQL_MODE > ONLY_FULL_GROUP_BY: n is not in GROUP BY, error 1055, SQLSTATE 42000 (a "
+            f"ProgrammingError in Connector/Python's mapping); {CONNECTOR_NOT_MARIADB}: Django sends ANY_VALUE(), "
+            "which MariaDB does not have (MDEV-10426): error 1305, SQLSTATE 42000.",
         ),
         seen(
             "querysets.bit_aggregate_default",
@@ -1427,6 +1496,37 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             "(django/db/backends/postgresql and mysql features.py), and UUID7 then raises NotSupportedError; "
             f"{CONNECTOR_NOT_MARIADB}.",
         ),
+        seen(
+            "functions.uuid7_shift",
+            (D42, D52),
+            None,
+            "UUID7 is new in Django 6.1 (django/db/models/functions/uuid.py; Django 6.1 release notes), so the check "
+            "says it cannot run.",
+            Outcome.NOT_APPLICABLE,
+        ),
+        seen(
+            "functions.uuid7_shift",
+            "postgres18-*-django61",
+            24,
+            "PostgreSQL docs, UUID Functions > uuidv7(shift interval) (18+): the timestamp is shifted by the interval, "
+            "which Django passes for shift where supports_uuid7_function_shift (django/db/backends/postgresql/"
+            "features.py, 18+); RFC 9562, section 5.7: a version 7 UUID starts with 48 bits of Unix time in ms.",
+        ),
+        seen(
+            "functions.uuid7_shift",
+            (
+                "postgres15-*-django61",
+                "postgres17-*-django61",
+                "sqlite-*-django61",
+                "mysql*-django61",
+                "mariadb*-django61",
+            ),
+            NOT_SUPPORTED,
+            "Django raises NotSupportedError for UUID7 where supports_uuid7_function is off (PostgreSQL before 18, "
+            "MySQL, MariaDB before 11.7, SQLite on Python before 3.14) and for its shift where "
+            "supports_uuid7_function_shift is off (every backend but PostgreSQL 18+, MariaDB 11.8 included) "
+            f"(django/db/models/functions/uuid.py, UUID7.as_sql; the backends' features.py); {CONNECTOR_NOT_MARIADB}.",
+        ),
         # -- ref/models/expressions ----------------------------------------------------------------------------
         seen(
             "expressions.window_functions",
@@ -1693,6 +1793,41 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             "ALTER TABLE > RESTRICT: SQLSTATE 2BP01 dependent_objects_still_exist, an InternalError in psycopg's "
             "errors).",
         ),
+        seen(
+            "migration-operations.runsql_commit",
+            "postgres*-psycopg-*",
+            {"migration": PROGRAMMING, "rows left": [1]},
+            "PostgreSQL docs, COMMIT: the migration's transaction ends there; psycopg 3 reads the transaction status "
+            "from libpq and begins a new transaction before the next statement (psycopg docs, Transactions "
+            "management), which Django's rollback of the failed migration (a missing table, SQLSTATE 42P01) undoes: "
+            "row 1 stays.",
+        ),
+        seen(
+            "migration-operations.runsql_commit",
+            "postgres*-psycopg2-*",
+            {"migration": PROGRAMMING, "rows left": [1, 2]},
+            "PostgreSQL docs, COMMIT: the migration's transaction ends there; psycopg2 keeps a transaction status of "
+            "its own, which only connection.commit() and rollback() reset (psycopg2 source, psycopg/pqpath.c, "
+            "pq_begin_locked), so it sends no BEGIN and INSERT 2 commits on its own (PostgreSQL docs, BEGIN: without "
+            "it each statement is a transaction): both rows stay.",
+        ),
+        seen(
+            "migration-operations.runsql_commit",
+            SQLITE,
+            {"migration": OPERATIONAL, "rows left": [1, 2]},
+            "Django's SQLite backend begins its transactions with its own BEGIN under the library's autocommit "
+            "(django/db/backends/sqlite3/base.py, _start_transaction_under_autocommit); after the COMMIT SQLite is in "
+            "autocommit mode (SQLite docs, BEGIN TRANSACTION), so INSERT 2 commits on its own: both rows stay.",
+        ),
+        seen(
+            "migration-operations.runsql_commit",
+            (MYSQL, MARIADB),
+            {"migration": PROGRAMMING, "rows left": [1, 2]},
+            "Django's MySQL features leave can_rollback_ddl off (django/db/backends/mysql/features.py), so the schema "
+            "editor opens no transaction for the migration (base/schema.py, atomic_migration): each INSERT commits in "
+            "autocommit mode and COMMIT has nothing to end (MySQL Reference Manual, START TRANSACTION, COMMIT, and "
+            "ROLLBACK Statements); the missing table is error 1146, a ProgrammingError for both drivers.",
+        ),
         # -- ref/models/options --------------------------------------------------------------------------------
         seen(
             "meta-options.required_db_vendor",
@@ -1731,6 +1866,31 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             SQLITE,
             None,
             "SQLite has no table comments (docs, CREATE TABLE); Django's SQLite features leave supports_comments off.",
+        ),
+        seen(
+            "meta-options.select_on_save",
+            PG,
+            {"without select_on_save": True, "with select_on_save": False},
+            "PostgreSQL docs, Overview of Trigger Behavior: a BEFORE row trigger returning NULL skips the operation "
+            "for the row, so the UPDATE's row count is 0; save() then INSERTs (django/db/models/base.py, _save_table "
+            "and _do_update), and with select_on_save the SELECT finds the row and no INSERT follows.",
+        ),
+        seen(
+            "meta-options.select_on_save",
+            SQLITE,
+            {"without select_on_save": True, "with select_on_save": False},
+            "SQLite docs, CREATE TRIGGER > The RAISE() function: RAISE(IGNORE) abandons the row's change without an "
+            "error, and sqlite3_changes() counts no row for it, so save() INSERTs without select_on_save "
+            "(django/db/models/base.py, _do_update) and does not with it.",
+        ),
+        seen(
+            "meta-options.select_on_save",
+            (MYSQL, MARIADB),
+            None,
+            "MySQL Reference Manual, Using Triggers (MariaDB, Trigger Overview): a BEFORE trigger may change the new "
+            "values or fail the statement with SIGNAL, never skip a row silently, so the harness has no such trigger "
+            "and the check says it cannot run.",
+            Outcome.NOT_APPLICABLE,
         ),
         # -- ref/settings --------------------------------------------------------------------------------------
         seen(

@@ -213,6 +213,11 @@ class Backend:
         """An init_command turning MySQL's strict mode off for a connection."""
         raise NotApplicable("Only MySQL and MariaDB have a strict sql_mode to turn off.")
 
+    def only_full_group_by_sql(self) -> tuple[list[str], list[str]] | None:
+        """Statements adding ONLY_FULL_GROUP_BY to this session's SQL mode, and statements putting the session's mode
+        back; None where the server has no such mode (its GROUP BY rules are always its own)."""
+        return None
+
     def session_id_sql(self) -> str:
         """SQL returning this session's id on the server."""
         raise self._nothing("server side close")
@@ -284,6 +289,13 @@ class Backend:
     def returning_into_off_options(self) -> dict[str, Any]:
         """OPTIONS turning off INSERT ... RETURNING INTO."""
         raise NotApplicable("use_returning_into is an option of Django's Oracle backend only.")
+
+    # -- triggers ---------------------------------------------------------------------------
+
+    def skip_update_trigger_sql(self, table: str) -> tuple[list[str], list[str]]:
+        """Statements creating a BEFORE UPDATE trigger on ``table`` (its unquoted name) that silently skips every row
+        an UPDATE matches, so that the UPDATE reports no row changed; and the statements dropping what they made."""
+        raise self._nothing("a trigger that silently skips the rows of an UPDATE")
 
     # -- NULL -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from packaging.version import Version
 
 from harness.backends.base import Backend, ContainerRecipe, DjangoOption
+from harness.checks import NotApplicable
 
 _SETTINGS = {
     "sql_mode": "SELECT @@GLOBAL.sql_mode",
@@ -159,6 +160,18 @@ class MySQL(Backend):
     def non_strict_init_command(self) -> str:
         return "SET SESSION sql_mode = ''"
 
+    def only_full_group_by_sql(self) -> tuple[list[str], list[str]]:
+        # Added to the session's own modes unless there (MySQL's default has it, MariaDB's has not); CONCAT_WS skips
+        # an empty mode. The mode is put back by SET, not by closing the connection, which a pool would keep.
+        return (
+            [
+                "SET @dbcompat_sql_mode = @@SESSION.sql_mode",
+                "SET SESSION sql_mode = IF(FIND_IN_SET('ONLY_FULL_GROUP_BY', @@SESSION.sql_mode), @@SESSION.sql_mode, "
+                "CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'ONLY_FULL_GROUP_BY'))",
+            ],
+            ["SET SESSION sql_mode = @dbcompat_sql_mode"],
+        )
+
     def session_id_sql(self) -> str:
         return "SELECT CONNECTION_ID()"
 
@@ -182,6 +195,13 @@ class MySQL(Backend):
         # Lock names are server-wide: the throwaway database's name keeps each cell's apart.
         name = "CONCAT('dbcompat.', DATABASE())"
         return f"SELECT GET_LOCK({name}, 0)", f"SELECT COALESCE(IS_USED_LOCK({name}) = CONNECTION_ID(), 0)"
+
+    def skip_update_trigger_sql(self, table: str) -> tuple[list[str], list[str]]:
+        raise NotApplicable(
+            f"{self.display_name}'s triggers cannot skip a row silently: a BEFORE UPDATE trigger may change the new "
+            "values or fail the statement (SIGNAL), and an UPDATE that changes nothing still counts the rows it "
+            "matched for Django (CLIENT_FOUND_ROWS)."
+        )
 
     def table_engine_sql(self) -> str:
         return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s"

@@ -94,5 +94,11 @@ class Oracle(Backend):
     def session_count_sql(self, session_id: int) -> str:
         raise NotApplicable(NO_SESSION_CLOSE)
 
+    def skip_update_trigger_sql(self, table: str) -> tuple[list[str], list[str]]:
+        raise NotApplicable(
+            "Oracle's row triggers cannot skip a row silently: a BEFORE UPDATE trigger may change the new values or "
+            "fail the statement (RAISE_APPLICATION_ERROR); only an INSTEAD OF trigger, on a view, replaces an UPDATE."
+        )
+
     def returning_into_off_options(self) -> dict[str, Any]:
         return {"use_returning_into": False}

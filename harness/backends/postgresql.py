@@ -183,6 +183,18 @@ class PostgreSQL(Backend):
         # DISCARD ALL (PgBouncer's server_reset_query) is refused in a transaction; these are its parts.
         return ["CLOSE ALL", "SELECT pg_advisory_unlock_all()", "DISCARD TEMP", "DEALLOCATE ALL", "RESET ALL"]
 
+    def skip_update_trigger_sql(self, table: str) -> tuple[list[str], list[str]]:
+        # A BEFORE row trigger returning NULL skips the operation for the row (docs, Overview of Trigger Behavior),
+        # and the UPDATE's row count leaves the row out.
+        name = f"{table}_skip_update"
+        return (
+            [
+                f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$',
+                f'CREATE TRIGGER "{name}" BEFORE UPDATE ON "{table}" FOR EACH ROW EXECUTE FUNCTION "{name}"()',
+            ],
+            [f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"', f'DROP FUNCTION IF EXISTS "{name}"()'],
+        )
+
     def open_cursors_sql(self) -> str:
         return "SELECT COUNT(*) FROM pg_cursors"
 

@@ -104,6 +104,15 @@ class SQLite(Backend):
     def temporary_table_sql(self, table: str) -> str:
         return f"CREATE TEMPORARY TABLE {table} (id INTEGER)"
 
+    def skip_update_trigger_sql(self, table: str) -> tuple[list[str], list[str]]:
+        # RAISE(IGNORE) abandons the row's change without an error (docs, CREATE TRIGGER > The RAISE() function),
+        # and changes() counts no row for it. The trigger is dropped with its table too.
+        name = f"{table}_skip_update"
+        return (
+            [f'CREATE TRIGGER "{name}" BEFORE UPDATE ON "{table}" FOR EACH ROW BEGIN SELECT RAISE(IGNORE); END'],
+            [f'DROP TRIGGER IF EXISTS "{name}"'],
+        )
+
     def advisory_lock_sql(self) -> tuple[str, str]:
         raise NotApplicable("SQLite has no advisory locks: it locks the whole database file.")
 

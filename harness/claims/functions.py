@@ -150,6 +150,17 @@ CLAIMS = [
             Expect(("postgresql", "mariadb", "mysql", "oracle"), Not(7)),
         ),
     ),
+    Claim(
+        check="functions.uuid7_shift",
+        django="django>=6.1",
+        statement=(
+            "On PostgreSQL, UUID7 also supports an optional shift, a timedelta offsetting the timestamp of the "
+            "generated UUID; a positive value shifts it into the future (timedelta(days=1): 24 hours later). UUID7 "
+            "is available on PostgreSQL 18 or later."
+        ),
+        source=function("UUID functions", "UUID7"),
+        expect=(Expect("postgresql>=18", 24), Expect("postgresql", ERROR)),
+    ),
 ]
 
 EXPLANATIONS = [

@@ -35,6 +35,19 @@ CLAIMS = [
         ),
         expect=(Expect("*", "The table"),),
     ),
+    Claim(
+        check="meta-options.select_on_save",
+        statement=(
+            "save() tries an UPDATE directly, and in some rare cases the UPDATE of an existing row isn't visible to "
+            "Django, such as with a PostgreSQL ON UPDATE trigger which returns NULL: then save() ends up doing an "
+            "INSERT even when the row exists. With select_on_save, it uses SELECT to determine if there is an "
+            "existing row to be updated, and does no INSERT."
+        ),
+        source=Source(
+            PAGE, "Available Meta options > select_on_save", anchor="django.db.models.Options.select_on_save"
+        ),
+        expect=(Expect("postgresql", {"without select_on_save": True, "with select_on_save": False}),),
+    ),
 ]
 
 EXPLANATIONS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.claims.model import Claim, Expect, IsA, Source
+from harness.claims.model import Claim, Expect, IsA, Not, Source
 
 PAGE = "ref/migration-operations"
 OPERATIONS = "django.db.migrations.operations"
@@ -51,6 +51,16 @@ CLAIMS = [
         ),
         source=operation("Special Operations", "RunPython"),
         expect=(Expect("*", True),),
+    ),
+    Claim(
+        check="migration-operations.runsql_commit",
+        statement=(
+            "On PostgreSQL and SQLite, only use BEGIN or COMMIT in RunSQL's SQL in non-atomic migrations, to avoid "
+            "breaking Django's transaction state (observed as what a migration that fails after the COMMIT leaves: "
+            "its transaction no longer undoes what ran before it)."
+        ),
+        source=operation("Special Operations", "RunSQL"),
+        expect=(Expect(("postgresql", "sqlite"), {"migration": IsA("builtins.Exception"), "rows left": Not([])}),),
     ),
     Claim(
         check="migration-operations.remove_field_dependent_view",

@@ -18,6 +18,8 @@ QUERYSET = "django.db.models.query.QuerySet"
 ERROR = IsA("builtins.Exception")
 DATABASE_ERROR = IsA("django.db.utils.DatabaseError")
 NOT_SUPPORTED = IsA("django.db.utils.NotSupportedError")
+# What a statement that says "may" leaves open: an outcome is "ok" or an error's class, never None.
+ANY_OUTCOME = Not(None)
 
 
 def method(name: str, section: str = "Methods that return new QuerySets") -> Source:
@@ -415,6 +417,18 @@ CLAIMS = [
         statement="AnyValue is supported on SQLite, MySQL, Oracle, and PostgreSQL 16+.",
         source=aggregate("AnyValue"),
         expect=(Expect(("sqlite", "mysql", "oracle", "postgresql>=16"), "ok"), Expect("*", ERROR)),
+    ),
+    Claim(
+        check="querysets.any_value_only_full_group_by",
+        django="django>=6.0",
+        statement=(
+            "When the ONLY_FULL_GROUP_BY SQL mode is enabled on MySQL it may be necessary to use AnyValue if an "
+            "aggregation includes a mix of aggregate and non-aggregate functions: AnyValue allows the non-aggregate "
+            'function to be referenced in the select list, so the aggregation with it runs ("may": whether it '
+            "fails without AnyValue is not claimed)."
+        ),
+        source=aggregate("AnyValue"),
+        expect=(Expect("mysql", {"without AnyValue": ANY_OUTCOME, "with AnyValue": "ok"}),),
     ),
     Claim(
         check="querysets.bit_aggregate_default",
