@@ -12,6 +12,13 @@ the connection's error), or asks Django's test-database creation what it would n
   TIME_ZONE is Europe/Paris, and on one with none: the hour a raw SELECT of the column gives on each.
 - ``settings.test_database_name``: the test database Django would use for TEST NAME None: "test_ + NAME",
   "in memory", or the name.
+- ``settings.test_charset``, ``settings.test_collation``, ``settings.test_template``: a test database made as
+  Django's test-database creation makes it (its backend's CREATE DATABASE, with the suffix its
+  ``sql_table_creation_suffix()`` builds from TEST), with TEST CHARSET "UTF8", TEST COLLATION "utf8mb4_bin", and
+  TEST TEMPLATE "template0" (the docs' own example) set alone, named after the cell's throwaway database and
+  dropped at once: "created with it" (the statement carries the setting and the server made the database), "not
+  sent" (it does not carry it: the backend leaves the setting out, or makes no test database by SQL), the class
+  of the error the server raised for the statement ("refused: <class>"), or of what Django raised building it.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import Model
 
+    from harness.backends import Backend
     from harness.fixtures import ConfigureConnection
 
 NO_SUCH_DIR = "/dbcompat-no-such-dir"
@@ -126,6 +134,51 @@ def test_database_time_zone(
             "no TIME_ZONE": value_or_error(lambda: hour("none", TIME_ZONE=None)),
         }
     )
+
+
+def created_test_database(
+    check: CheckRecorder, configured_connection: ConfigureConnection, backend: Backend, suffix: str, **test: str
+) -> str:
+    """Make a test database as Django's test-database creation does, with ``test`` in TEST, and drop it at once."""
+    from django.db import connection as default
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    (value,) = test.values()
+    # The cell's TEST, with Django's defaults for the keys the cell does not set (CHARSET, COLLATION: None).
+    given = {**default.settings_dict["TEST"], "NAME": f"{default.settings_dict['NAME']}_{suffix}", **test}
+    connection = configured_connection(TEST=given)
+    try:
+        built = connection.creation.sql_table_creation_suffix()
+    except Exception as exc:
+        return check.error(exc)  # Django refused to build the statement
+    check.note("CREATE DATABASE suffix", built)
+    if value.lower() not in built.lower() or not backend.creates_test_database_by_sql:
+        return "not sent"
+    creation = connection.creation
+    name = creation._get_test_db_name()
+    parameters = {"dbname": connection.ops.quote_name(name), "suffix": built}
+    with creation._nodb_cursor() as cursor:
+        # The base class's statement: its subclasses only add Django's handling of an error (sys.exit).
+        made = value_or_error(lambda: BaseDatabaseCreation._execute_create_test_db(creation, cursor, parameters))
+        if made is None:
+            with check.step(f"drop the test database {name}"):
+                cursor.execute(f"DROP DATABASE {parameters['dbname']}")
+    return "created with it" if made is None else f"refused: {made}"
+
+
+@pytest.mark.check("settings.test_charset")
+def test_test_charset(check: CheckRecorder, configured_connection: ConfigureConnection, backend: Backend) -> None:
+    check.observe(created_test_database(check, configured_connection, backend, "cs", CHARSET="UTF8"))
+
+
+@pytest.mark.check("settings.test_collation")
+def test_test_collation(check: CheckRecorder, configured_connection: ConfigureConnection, backend: Backend) -> None:
+    check.observe(created_test_database(check, configured_connection, backend, "co", COLLATION="utf8mb4_bin"))
+
+
+@pytest.mark.check("settings.test_template")
+def test_test_template(check: CheckRecorder, configured_connection: ConfigureConnection, backend: Backend) -> None:
+    check.observe(created_test_database(check, configured_connection, backend, "tp", TEMPLATE="template0"))
 
 
 @pytest.mark.check("settings.test_database_name")

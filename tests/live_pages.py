@@ -182,7 +182,18 @@ PAGE_CHECK_IDS = {
     "meta-options.required_db_vendor",
     "meta-options.db_table_comment",
     "meta-options.select_on_save",
-    *(f"settings.{name}" for name in ("unused_with_sqlite", "host_socket", "database_time_zone", "test_database_name")),
+    *(
+        f"settings.{name}"
+        for name in (
+            "unused_with_sqlite",
+            "host_socket",
+            "database_time_zone",
+            "test_database_name",
+            "test_charset",
+            "test_collation",
+            "test_template",
+        )
+    ),
     "sql.percent_placeholder",
     "sql.callproc_kparams",
 }
@@ -1936,6 +1947,56 @@ def page_observations(seen: Callable[..., Any]) -> tuple[Any, ...]:
             "in memory",
             "Django's SQLite creation uses an in-memory database for TEST NAME None "
             "(django/db/backends/sqlite3/creation.py, _get_test_db_name: file:memorydb_...?mode=memory).",
+        ),
+        seen(
+            "settings.test_charset",
+            SERVERS,
+            "created with it",
+            "Django's PostgreSQL and MySQL creations put TEST CHARSET into CREATE DATABASE (django/db/backends/"
+            "postgresql/creation.py, _get_database_create_suffix: WITH ENCODING; mysql/creation.py, "
+            "sql_table_creation_suffix: CHARACTER SET), and UTF8 is an encoding of both (PostgreSQL docs, Character "
+            "Set Support; MySQL Reference Manual and MariaDB, Character Sets: utf8, an alias of utf8mb3).",
+        ),
+        seen(
+            "settings.test_collation",
+            (MYSQL, MARIADB),
+            "created with it",
+            "Django's MySQL creation puts TEST COLLATION into CREATE DATABASE as COLLATE (django/db/backends/mysql/"
+            "creation.py, sql_table_creation_suffix), and utf8mb4_bin is a collation of both servers (MySQL "
+            "Reference Manual, Database Character Set and Collation; MariaDB, Supported Character Sets and "
+            "Collations).",
+        ),
+        seen(
+            "settings.test_collation",
+            PG,
+            "django.core.exceptions.ImproperlyConfigured",
+            "Django's PostgreSQL creation refuses TEST COLLATION: 'PostgreSQL does not support collation setting at "
+            "database creation time.' (django/db/backends/postgresql/creation.py, sql_table_creation_suffix).",
+        ),
+        seen(
+            "settings.test_template",
+            PG,
+            "created with it",
+            "Django's PostgreSQL creation puts TEST TEMPLATE into CREATE DATABASE as TEMPLATE (django/db/backends/"
+            "postgresql/creation.py, _get_database_create_suffix), and template0 is always there (PostgreSQL docs, "
+            "Template Databases).",
+        ),
+        seen(
+            "settings.test_template",
+            (MYSQL, MARIADB),
+            "not sent",
+            "Django's MySQL creation builds CREATE DATABASE from CHARSET and COLLATION only (django/db/backends/mysql/"
+            "creation.py, sql_table_creation_suffix).",
+        ),
+        *(
+            seen(
+                check,
+                SQLITE,
+                "not sent",
+                "Django's SQLite creation opens a file or an in-memory database and sends no CREATE DATABASE (django/"
+                "db/backends/sqlite3/creation.py, _create_test_db; the base sql_table_creation_suffix is empty).",
+            )
+            for check in ("settings.test_charset", "settings.test_collation", "settings.test_template")
         ),
         # -- topics/db/sql -------------------------------------------------------------------------------------
         seen(

@@ -53,6 +53,9 @@ class Backend:
     in_process: ClassVar[bool] = False
     # Whether a cell's throwaway "database" is a user of the server's own database (Oracle).
     throwaway_is_user: ClassVar[bool] = False
+    # Whether Django's test-database creation makes the test database with CREATE DATABASE (SQLite opens a file or
+    # memory, Oracle creates a user and tablespaces).
+    creates_test_database_by_sql: ClassVar[bool] = True
     # SQL returning the version string the server reports.
     version_sql: ClassVar[str]
     # The server settings that change behaviour, each with the SQL that reads it.

@@ -15,6 +15,7 @@ class Oracle(Backend):
     display_name = "Oracle"
     url_schemes = ("oracle",)
     throwaway_is_user = True
+    creates_test_database_by_sql = False
     version_sql = "SELECT version_full FROM product_component_version WHERE product LIKE 'Oracle%'"
     settings_sql = {
         "version": "SELECT version_full FROM product_component_version",

@@ -51,6 +51,7 @@ class SQLite(Backend):
     vendor = "sqlite"
     display_name = "SQLite"
     in_process = True
+    creates_test_database_by_sql = False
     version_sql = "SELECT sqlite_version()"
     settings_sql = {
         "sqlite_version": "SELECT sqlite_version()",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from harness.claims.model import Claim, Expect, Explanation, Source
+from harness.claims.model import Claim, Expect, Explanation, Not, Source
 
 PAGE = "ref/settings"
+# What the TEST settings' checks observe where the test database is created with the setting.
+CREATED = "created with it"
 
 
 def setting(section: str, name: str) -> Source:
@@ -61,6 +63,33 @@ CLAIMS = [
         ),
         source=setting("TEST > NAME", "TEST_NAME"),
         expect=(Expect("sqlite", "in memory"), Expect("*", "test_ + NAME")),
+    ),
+    # The docs name Django's backends: "mysql" is MariaDB's as well as MySQL's.
+    Claim(
+        check="settings.test_charset",
+        statement=(
+            "TEST CHARSET, the character set encoding the test database is created with, is passed through to the "
+            "database; it is supported by the postgresql and mysql backends."
+        ),
+        source=setting("TEST > CHARSET", "TEST_CHARSET"),
+        expect=(Expect(("postgresql", "mysql", "mariadb"), CREATED),),
+    ),
+    Claim(
+        check="settings.test_collation",
+        statement=(
+            "TEST COLLATION, the collation the test database is created with, is only supported by the mysql backend."
+        ),
+        source=setting("TEST > COLLATION", "TEST_COLLATION"),
+        expect=(Expect(("mysql", "mariadb"), CREATED), Expect("*", Not(CREATED))),
+    ),
+    Claim(
+        check="settings.test_template",
+        statement=(
+            "TEST TEMPLATE, the template the test database is created from (e.g. 'template0'), is a "
+            "PostgreSQL-specific setting."
+        ),
+        source=setting("TEST > TEMPLATE", "TEST_TEMPLATE"),
+        expect=(Expect("postgresql", CREATED), Expect("*", Not(CREATED))),
     ),
 ]
 
