@@ -26,6 +26,7 @@ from harness.checks import (
     BUILTIN,
     SUITES,
     CheckEnd,
+    NotApplicable,
     check_id_of,
     error_text,
     judge,
@@ -231,7 +232,13 @@ class CellPlugin:
         if item.get_closest_marker("check") is None:
             return (yield)
         with self._bounded(item, "call"):
-            return (yield)
+            try:
+                return (yield)
+            except NotApplicable as exc:
+                # Ended as a skip: pytest formats no traceback for it (a failure's costs tens of milliseconds, and
+                # a cell has a score of checks that do not apply); its record is made from the reason.
+                item.dbcompat_not_applicable = exc  # type: ignore[attr-defined]
+                raise pytest.skip.Exception(str(exc)) from None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
@@ -297,7 +304,7 @@ class CellPlugin:
             check_id=check_id_of(item),
             duration=report.duration,
             recorder=getattr(item, "dbcompat_recorder", None),
-            raised=call.excinfo.value if call.excinfo is not None else None,
+            raised=_raised(item, call, report),
             phase=report.when,
             timed_out=_timed_out(item, report.when),
             skip=(skip, session.reason) if skip is not None else None,
@@ -394,6 +401,14 @@ class CellPlugin:
                 )
         if self.written is not None:
             write(f"results: {self.written}")
+
+
+def _raised(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> BaseException | None:
+    """What the phase raised: a check that found it does not apply ended its call as a skip, keeping the reason."""
+    if report.when == "call" and hasattr(item, "dbcompat_not_applicable"):
+        found: BaseException = item.dbcompat_not_applicable
+        return found
+    return call.excinfo.value if call.excinfo is not None else None
 
 
 def _timed_out(item: pytest.Item, phase: str) -> float | None:
