@@ -221,6 +221,20 @@ class _Runner:
         except DbcompatError as exc:
             return exc
 
+    def _placeholder(
+        self,
+        cell: Cell,
+        status: CellStatus,
+        reason: str,
+        provided: ProvidedServer | None,
+        started_at: str,
+        began: float,
+    ) -> CellResult:
+        """The result of one of this run's cells whose checks never ran."""
+        return _placeholder(
+            cell, status, reason, provided, self.results_dir, started_at, began, self.suites, self.builtin
+        )
+
     def _stop_children(self) -> None:
         with self._lock:
             children = list(self._children)
@@ -251,22 +265,10 @@ class _Runner:
         try:
             provided = self.pool.provide(cell.server)  # waits for a start under way
         except DbcompatError as exc:
-            return _placeholder(
-                cell, CellStatus.UNAVAILABLE, str(exc), None, results_dir, started_at, began, self.suites, self.builtin
-            )
+            return self._placeholder(cell, CellStatus.UNAVAILABLE, str(exc), None, started_at, began)
         built = built or self._build(cell, reporter)
         if isinstance(built, DbcompatError):
-            return _placeholder(
-                cell,
-                CellStatus.HARNESS_ERROR,
-                str(built),
-                provided,
-                results_dir,
-                started_at,
-                began,
-                self.suites,
-                self.builtin,
-            )
+            return self._placeholder(cell, CellStatus.HARNESS_ERROR, str(built), provided, started_at, began)
         python = built
         if self.stopping.is_set():
             return None
@@ -328,17 +330,7 @@ class _Runner:
                 os.killpg(child.pid, signal.SIGKILL)
             child.communicate()
             reason = f"the cell did not finish within {CELL_TIMEOUT}s"
-            return _placeholder(
-                cell,
-                CellStatus.HARNESS_ERROR,
-                reason,
-                provided,
-                results_dir,
-                started_at,
-                began,
-                self.suites,
-                self.builtin,
-            )
+            return self._placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, started_at, began)
         finally:
             with self._lock:
                 self._children.discard(child)
@@ -353,17 +345,7 @@ class _Runner:
             said = [line.split(ERROR_PREFIX, 1)[1] for line in output.splitlines() if ERROR_PREFIX in line]
             why = redact(said[-1], provided.secrets) if said else tail
             reason = f"the cell's pytest exited with {child.returncode} without writing results: {why}"
-            return _placeholder(
-                cell,
-                CellStatus.HARNESS_ERROR,
-                reason,
-                provided,
-                results_dir,
-                started_at,
-                began,
-                self.suites,
-                self.builtin,
-            )
+            return self._placeholder(cell, CellStatus.HARNESS_ERROR, reason, provided, started_at, began)
         if child.returncode not in _PYTEST_FINISHED and result.status is CellStatus.RAN:
             # pytest itself failed (an internal error, an interrupt) after the results were written.
             result = replace(
