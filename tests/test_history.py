@@ -66,7 +66,7 @@ def night(changed: bool = False) -> list[CellResult]:
 
 
 def write_history(folder: Path, nights: dict[str, list[CellResult]]) -> Path:
-    """Each night as the nightly keeps it: ``<date>/`` with results.json, index.html and compat.md."""
+    """Each night as the nightly keeps it: ``<date>/`` with results.json, index.html, compat.md and evidence/."""
     for date, results in nights.items():
         write_reports(results, folder / date)
     return folder
@@ -320,7 +320,14 @@ def test_the_nightly_keeps_the_newest_nights_and_renders_with_them(tmp_path: Pat
     history = tmp_path / "site" / "history"
     assert sorted(p.name for p in history.iterdir()) == dates[2:]
     assert (tmp_path / "site" / "history.txt").read_text().split() == dates[2:]
-    assert {p.name for p in (history / dates[2]).iterdir()} == {"results.json", "index.html", "compat.md"}
+    assert {p.name for p in (history / dates[2]).iterdir()} == {"results.json", "index.html", "compat.md", "evidence"}
+    for date in dates[2:-1]:
+        # Each night kept comes back whole: its page with every evidence file the page loads, byte for byte.
+        theirs, ours = published / "history" / date, history / date
+        files = sorted(str(p.relative_to(theirs)) for p in theirs.rglob("*") if p.is_file())
+        assert sorted(str(p.relative_to(ours)) for p in ours.rglob("*") if p.is_file()) == files
+        assert all((ours / name).read_bytes() == (theirs / name).read_bytes() for name in files)
+        assert any(name.startswith("evidence/") and name.endswith(".js") for name in files)
     page = (tmp_path / "site" / "index.html").read_text()
     assert "History (4 nights kept: 2026-11-26 to 2026-11-29)" in html.unescape(page)
     assert history_rows(page)[0][4] == (
