@@ -128,7 +128,8 @@ CLAIMS = [
     *_uuid("django>=6.1", ("postgresql", "mariadb"), "PostgreSQL and MariaDB"),
     Claim(
         check="model-fields.datefield_plus_timedelta",
-        django="django>=5.0",
+        # The note is new in the 5.2 docs (the 5.0 and 5.1 sdists' ref/models/fields.txt lack it).
+        django="django>=5.2",
         statement=(
             "On PostgreSQL and MySQL, arithmetic on a DateField with a timedelta returns a datetime instead of a "
             "date: the timedelta is an SQL INTERVAL, and date +/- interval is a timestamp on these databases."
