@@ -684,6 +684,18 @@ def test_a_wrapper_and_a_configuration_are_contrasted_with_the_driver_they_build
                 wrapper, {"connections.reuse": "same", "connections.health_check": "reconnected", "smoke.round_trip": 1}
             ),
             made(pool, {"connections.reuse": "ImproperlyConfigured", "connections.health_check": "reconnected"}),
+            # Django 4.2 has no pool: that cell runs no check, and is no contrast (its base cell ran).
+            replace(
+                made(plain, {"connections.reuse": "same"}), cell="postgres15-psycopg-django42", django_version="4.2.20"
+            ),
+            replace(
+                made(pool, {}),
+                cell="postgres15-psycopg-pool-django42",
+                django_version="4.2.20",
+                status=CellStatus.NOT_APPLICABLE,
+                reason="Django 4.2 has no 'pool' option for PostgreSQL.",
+                checks=[check("connections.reuse", Outcome.NOT_APPLICABLE, reason="Django 4.2 has no 'pool' option.")],
+            ),
         ]
     )
     by_driver = {contrast.driver: contrast for contrast in report.contrasts}

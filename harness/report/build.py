@@ -68,7 +68,16 @@ from harness.report.model import (
     visible,
     visible_results,
 )
-from harness.results import CellResult, CheckResult, DjangoView, Outcome, PoolerInfo, SuiteInfo, as_json_bytes
+from harness.results import (
+    CellResult,
+    CellStatus,
+    CheckResult,
+    DjangoView,
+    Outcome,
+    PoolerInfo,
+    SuiteInfo,
+    as_json_bytes,
+)
 from harness.user_suites import SEPARATOR
 from harness.versions import VENDORS, leading_version
 
@@ -762,7 +771,8 @@ def _contrasts(cells: Sequence[_Cell], texts: Sequence[str]) -> tuple[Contrast, 
     """Each third-party backend against the cells of the Django backend it wraps (the plain driver entry of the
     same DB-API module and that ENGINE), and each configuration against its plain driver: on the same server
     and Django version, the checks whose observation differs (or whose outcome does, where neither observed)."""
-    ran = [cell for cell in cells if cell.has_checks]
+    # Only cells that ran: a cell whose checks do not apply as a whole (an option its Django lacks) shows nothing.
+    ran = [cell for cell in cells if cell.has_checks and cell.result.status is CellStatus.RAN]
     by_driver = {(c.result.server.id, c.django, c.result.driver.id): c for c in ran}
     plain: dict[tuple[str, str, str, str | None], _Cell] = {}
     for cell in ran:
