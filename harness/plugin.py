@@ -284,8 +284,9 @@ class CellPlugin:
         cleanup_timed_out = report.when == "teardown" and _timed_out(item, "teardown") is not None
         if report.when == "call" or (report.when in ("setup", "teardown") and not report.passed) or cleanup_timed_out:
             record = self._record(item, call, report)
-            # Plain JSON values: under pytest-xdist the record travels to the controller.
-            report.user_properties.append((_RECORD, check_as_json(record)))
+            # Under pytest-xdist the record travels to the controller, as plain JSON values; in the process that
+            # writes the results it stays as it is.
+            report.user_properties.append((_RECORD, record if self.writes else check_as_json(record)))
             if record.outcome is Outcome.NOT_APPLICABLE:
                 report.outcome = "skipped"
                 report.longrepr = (str(item.path), item.location[1] or 0, f"not applicable: {record.reason}")
@@ -327,8 +328,8 @@ class CellPlugin:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
-            if name == _RECORD and isinstance(value, dict):
-                self.session.record(report.nodeid, check_from_json(value))
+            if name == _RECORD and isinstance(value, CheckResult | dict):
+                self.session.record(report.nodeid, value if isinstance(value, CheckResult) else check_from_json(value))
                 self._progress()
 
     @pytest.hookimpl(wrapper=True)

@@ -61,9 +61,20 @@ STATUS_OUTCOME = {
     CellStatus.HARNESS_ERROR: Outcome.HARNESS_ERROR,
 }
 
-# Field docstrings below become the descriptions in the shipped JSON Schema.
+# Field docstrings below become the descriptions in the shipped JSON Schema (:func:`described`); reading them is
+# reading the module's source, which a cell writing its results has no use for.
 # A results file with a key these do not know is refused, not silently read in part.
-_DOCUMENTED: Any = {"use_attribute_docstrings": True, "extra": "forbid"}
+_DOCUMENTED: Any = {"use_attribute_docstrings": False, "extra": "forbid"}
+
+
+@contextlib.contextmanager
+def described() -> Iterator[None]:
+    """While it lasts, a new adapter of the result dataclasses reads their field docstrings (for the JSON Schema)."""
+    _DOCUMENTED["use_attribute_docstrings"] = True
+    try:
+        yield
+    finally:
+        _DOCUMENTED["use_attribute_docstrings"] = False
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ session (PostgreSQL's backend pid, MySQL's connection id) each statement ran in.
 
 - ``poolers.iterator_across_transactions``: what ``QuerySet.iterator()`` (5 rows, chunks of 2) gives in
   autocommit when its second chunk is fetched by a later transaction: the rows, or the error; with
-  server-side cursors (Django's default) and with DISABLE_SERVER_SIDE_CURSORS.
+  server-side cursors (Django's default) and with DISABLE_SERVER_SIDE_CURSORS. Through a pooler in transaction
+  mode the later transaction runs while a second client's transaction holds the cursor's server connection
+  (its pg_cursors shows the cursor), so that it runs on another, the docs' case; the pooler picks connections,
+  so that is tried up to five times, and a setup step fails if it never holds.
 - ``poolers.session_setting``: for each session setting the server has (on PostgreSQL a time zone, which
   the server reports to its clients, and a statement timeout, which it does not), whether the next
   transaction still sees what a SET changed.
@@ -148,6 +151,7 @@ def test_iterator_across_transactions(
     backend: Backend,
     tables: CreateTables,
     configured_connection: ConfigureConnection,
+    pooling: str | None,
 ) -> None:
     with check.step(f"create the table {Person._meta.db_table} and 5 rows"):
         tables(Person)
@@ -155,14 +159,28 @@ def test_iterator_across_transactions(
             Person.objects.create(name=f"p{n}")
     second = SecondClient(check, backend, configured_connection)
 
-    def iterate() -> list[str]:
-        # Autocommit, no atomic(): each fetch from the cursor is a transaction of its own.
-        names = Person.objects.order_by("pk").values_list("name", flat=True).iterator(chunk_size=2)
-        first = [next(names), next(names)]  # the first chunk; the rest stays on the server
-        with second.in_a_transaction():
-            return [*first, *names]  # the second chunk, fetched by a later transaction
+    # Through a pooler in transaction mode the later transaction is meant to run on another server connection
+    # than the cursor's (the docs' case): the second client's open transaction holds the cursor's connection.
+    # The pooler picks the connections, so the attempt is made again (a few times at most) until it does.
+    def iterate(attempts: int = 1) -> list[str]:
+        for attempt in range(1, attempts + 1):
+            # Autocommit, no atomic(): each fetch from the cursor is a transaction of its own.
+            names = Person.objects.order_by("pk").values_list("name", flat=True).iterator(chunk_size=2)
+            first = [next(names), next(names)]  # the first chunk; the rest stays on the server
+            with second.in_a_transaction():
+                held = second.read(backend.open_cursors_sql()) if attempts > 1 else None
+                if attempts > 1 and not (isinstance(held, int) and held > 0):
+                    check.note("attempts: the second client's transaction not on the cursor's connection", attempt)
+                    with contextlib.suppress(Exception):  # its cursor's CLOSE may land elsewhere too
+                        names.close()
+                    continue
+                return [*first, *names]  # the second chunk, fetched by a later transaction
+        with check.step("have the second client's transaction hold the server connection of the cursor"):
+            raise RuntimeError(f"the pooler gave it another server connection {attempts} times")
+        raise AssertionError("unreachable")  # the step raised
 
-    seen: dict[str, Any] = {"server-side cursors": rows_or_error(check, iterate)}
+    attempts = PREMISE_ATTEMPTS if pooling == "transaction" else 1
+    seen: dict[str, Any] = {"server-side cursors": rows_or_error(check, lambda: iterate(attempts))}
     connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
     try:
         seen["DISABLE_SERVER_SIDE_CURSORS"] = rows_or_error(check, iterate)
@@ -170,6 +188,10 @@ def test_iterator_across_transactions(
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
     check.flag("can_use_chunked_reads", connection.features.can_use_chunked_reads)
     check.observe(seen)
+
+
+# How many times iterator_across_transactions tries to have the pooler put the later transaction elsewhere.
+PREMISE_ATTEMPTS = 5
 
 
 def rows_or_error(check: CheckRecorder, iterate: Callable[[], list[str]]) -> list[str] | str:

@@ -295,7 +295,10 @@ def results_schema() -> dict[str, Any]:
     """The JSON Schema of results.json, generated from the result dataclasses."""
     from pydantic import TypeAdapter
 
-    cell_schema = TypeAdapter(CellResult).json_schema(mode="serialization")
+    from harness.results import described
+
+    with described():
+        cell_schema = TypeAdapter(CellResult).json_schema(mode="serialization")
     definitions = cell_schema.pop("$defs", {})
     definitions["CellResult"] = cell_schema
     return {
