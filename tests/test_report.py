@@ -713,6 +713,7 @@ def test_a_wrapper_and_a_configuration_are_contrasted_with_the_driver_they_build
         2,
         "psycopg 3, connection pool, OPTIONS pool=true",
     )
+    assert pooled.differing == 1
     assert [(r.check, r.base, r.other, r.cells) for r in pooled.rows] == [
         ("connections.reuse", "✓ same", "✓ ImproperlyConfigured", ("postgres15-psycopg-pool-django52",))
     ]

@@ -443,7 +443,12 @@ class Contrast:
     kind: str  # "wraps" or "configures"
     pairs: int  # cells compared with their base's cell (same server, same Django version)
     checks: int  # checks compared
-    rows: tuple[ContrastRow, ...]
+    rows: tuple[ContrastRow, ...]  # a check may have more than one: other cells may differ otherwise
+
+    @property
+    def differing(self) -> int:
+        """How many checks differ on at least one cell."""
+        return len({row.check for row in self.rows})
 
 
 @dataclass(frozen=True)
