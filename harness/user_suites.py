@@ -64,6 +64,11 @@ class Suite:
         """The folder put on ``sys.path`` so that the package (and apps beside it) import."""
         return str(Path(self.path).parent)
 
+    def importable(self) -> None:
+        """Put the suite's parent folder on ``sys.path``, once, so that its package and the apps beside it import."""
+        if self.parent not in sys.path:
+            sys.path.insert(0, self.parent)
+
     def namespaced(self, check_id: str) -> str:
         return f"{self.name}{SEPARATOR}{check_id}"
 
@@ -276,8 +281,7 @@ def _run_claims(suite: Suite, path: Path) -> dict[str, Any]:
     package's folder holds, never Django): no module of the suite's package is imported for it."""
     import runpy
 
-    if suite.parent not in sys.path:
-        sys.path.insert(0, suite.parent)
+    suite.importable()
     try:
         return runpy.run_path(str(path), run_name=f"{suite.name}.claims")
     except Exception as exc:
@@ -286,8 +290,7 @@ def _run_claims(suite: Suite, path: Path) -> dict[str, Any]:
 
 def _import(suite: Suite, module_name: str, path: Path) -> Any:
     """Import one of the suite's modules from its folder; any failure is a line naming the file."""
-    if suite.parent not in sys.path:
-        sys.path.insert(0, suite.parent)
+    suite.importable()
     try:
         return importlib.import_module(module_name)
     except Exception as exc:

@@ -209,8 +209,7 @@ def configure_django(database: dict[str, Any], driver: Driver | None = None, sui
     # A third-party backend's own apps (its models, its checks), after the suites'.
     apps += [app for app in (driver.installed_apps if driver is not None else ()) if app not in apps]
     for suite in suites:
-        if suite.parent not in sys.path:
-            sys.path.insert(0, suite.parent)
+        suite.importable()
         apps += [app for app in suite.apps if app not in apps]
     settings.configure(
         DATABASES={"default": database},
